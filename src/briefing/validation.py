@@ -1,0 +1,327 @@
+"""Validation of every dataset, declared once in data/dictionary.yaml, run with Great Expectations.
+
+`validate(paths)` builds one expectation suite per dataset from the dictionary, runs it in
+an ephemeral Great Expectations context (nothing written to disk, no progress bars) and
+returns the failures in plain words: file, column, rule, offending values, CSV lines.
+The trace check (every figure found in the paper it cites) runs after the suites.
+
+A successful validation is remembered under build/cache keyed on the fingerprint of
+every data file and of this package's validation code, so a build validates once and the
+notebooks it starts, or an unchanged rebuild, need not import Great Expectations again.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from briefing.config import Paths
+from briefing.datasets import EmptyFileError, RawTable, coerce, data_fingerprint, read_raw
+from briefing.errors import DataValidationError
+from briefing.schema import Dataset, Dictionary, load_dictionary
+
+log = logging.getLogger(__name__)
+
+MAX_VALUES_SHOWN = 8
+
+TYPE_PATTERNS = {
+    "integer": r"^-?\d+$",
+    "number": r"^-?\d+(\.\d+)?$",
+    "boolean": r"^(true|false)$",
+}
+TYPE_WORDS = {
+    "integer": "a whole number",
+    "number": "a number (digits, optional decimal point, no commas or units)",
+    "boolean": "true or false",
+    "date": "a date written YYYY-MM-DD",
+}
+
+
+@dataclass
+class Failure:
+    """One broken rule in one column of one file."""
+
+    file: str
+    column: str | None
+    rule: str
+    values: list = field(default_factory=list)
+    lines: list[int] = field(default_factory=list)
+
+    def __str__(self) -> str:
+        where = f"data/{self.file}"
+        if self.column:
+            where += f", column '{self.column}'"
+        text = f"{where}: {self.rule}."
+        if self.values:
+            shown = ", ".join(repr(v) for v in self.values[:MAX_VALUES_SHOWN])
+            more = len(self.values) - MAX_VALUES_SHOWN
+            text += f" Offending value(s): {shown}" + (f" and {more} more" if more > 0 else "") + "."
+        if self.lines:
+            shown = ", ".join(str(n) for n in self.lines[:MAX_VALUES_SHOWN])
+            more = len(self.lines) - MAX_VALUES_SHOWN
+            text += f" Line(s) {shown}" + (f" and {more} more" if more > 0 else "") + "."
+        return text
+
+
+@dataclass
+class Report:
+    """Outcome of validating every dataset."""
+
+    failures: list[Failure]
+    rows: dict[str, int]
+
+    @property
+    def ok(self) -> bool:
+        return not self.failures
+
+    def summary_lines(self) -> list[str]:
+        """One line per dataset, for a successful run."""
+        return [f"ok  data/{name}.csv  {count} rows" for name, count in self.rows.items()]
+
+
+def _context():
+    """An ephemeral Great Expectations context with progress bars off."""
+    os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
+    import great_expectations as gx
+
+    context = gx.get_context(mode="ephemeral")
+    try:
+        context.variables.progress_bars = {"globally": False, "metric_calculations": False}
+    except Exception:  # older layouts of the config object
+        pass
+    logging.getLogger("great_expectations").setLevel(logging.ERROR)
+    return context
+
+
+def build_suites(dataset: Dataset, present: list[str], references: dict[str, list[str]]):
+    """The two expectation suites for a dataset, from its declaration.
+
+    `raw` runs on the CSV's text (presence, types, allowed values, keys, references);
+    `typed` runs on converted values (ranges and row rules). Each expectation carries
+    `meta.column` and `meta.rule` so failures can be told in plain words.
+    """
+    import great_expectations as gx
+    import great_expectations.expectations as gxe
+
+    def meta(column, rule):
+        return {"column": column, "rule": rule}
+
+    raw = gx.ExpectationSuite(name=f"{dataset.name}.raw")
+    typed = gx.ExpectationSuite(name=f"{dataset.name}.typed")
+    raw.add_expectation(gxe.ExpectTableRowCountToBeBetween(min_value=1, meta=meta(None, "the file has no rows")))
+    for column in dataset.columns.values():
+        if column.name not in present:
+            continue
+        name = column.name
+        if column.required:
+            raw.add_expectation(gxe.ExpectColumnValuesToNotBeNull(column=name, meta=meta(name, "a value is required but the cell is blank")))
+        if column.type in TYPE_PATTERNS:
+            raw.add_expectation(
+                gxe.ExpectColumnValuesToMatchRegex(
+                    column=name, regex=TYPE_PATTERNS[column.type], meta=meta(name, f"each value must be {TYPE_WORDS[column.type]}")
+                )
+            )
+        if column.type == "date":
+            raw.add_expectation(
+                gxe.ExpectColumnValuesToMatchStrftimeFormat(
+                    column=name, strftime_format="%Y-%m-%d", meta=meta(name, f"each value must be {TYPE_WORDS['date']} and a real date")
+                )
+            )
+        if column.allowed:
+            source = f"the '{column.vocabulary}' list in data/dictionary.yaml" if column.vocabulary else "data/dictionary.yaml"
+            raw.add_expectation(
+                gxe.ExpectColumnValuesToBeInSet(
+                    column=name,
+                    value_set=list(column.allowed),
+                    meta=meta(name, f"each value must be one of {', '.join(column.allowed)} (from {source})"),
+                )
+            )
+        if column.references:
+            target = column.references
+            raw.add_expectation(
+                gxe.ExpectColumnValuesToBeInSet(
+                    column=name,
+                    value_set=references.get(target, []),
+                    meta=meta(name, f"each value must exist in {target.replace('.', '.csv column ')}"),
+                )
+            )
+        if column.min is not None or column.max is not None:
+            bounds = _bounds_words(column.min, column.max)
+            typed.add_expectation(
+                gxe.ExpectColumnValuesToBeBetween(column=name, min_value=column.min, max_value=column.max, meta=meta(name, f"each value must be {bounds}"))
+            )
+    key = [k for k in dataset.key if k in present]
+    if len(key) == 1:
+        raw.add_expectation(gxe.ExpectColumnValuesToBeUnique(column=key[0], meta=meta(key[0], "each value must be unique (it is the key)")))
+    elif len(key) > 1:
+        raw.add_expectation(
+            gxe.ExpectCompoundColumnsToBeUnique(
+                column_list=key, meta=meta(" + ".join(key), "each combination must be unique (together they are the key)")
+            )
+        )
+    for rule in dataset.rules:
+        if "greater" in rule:
+            if rule["greater"] in present and rule["lesser"] in present:
+                typed.add_expectation(
+                    gxe.ExpectColumnPairValuesAToBeGreaterThanB(
+                        column_A=rule["greater"], column_B=rule["lesser"], or_equal=True, ignore_row_if="either_value_is_missing",
+                        meta=meta(f"{rule['lesser']}", rule["rule"]),
+                    )
+                )
+            continue
+        name = rule["column"]
+        if name not in present:
+            continue
+        condition = {"row_condition": rule["when"], "condition_parser": "pandas"} if "when" in rule else {}
+        if rule.get("required"):
+            typed.add_expectation(gxe.ExpectColumnValuesToNotBeNull(column=name, meta=meta(name, rule["rule"]), **condition))
+        if "min" in rule or "max" in rule:
+            typed.add_expectation(
+                gxe.ExpectColumnValuesToBeBetween(
+                    column=name, min_value=rule.get("min"), max_value=rule.get("max"), meta=meta(name, rule["rule"]), **condition
+                )
+            )
+    return raw, typed
+
+
+def _bounds_words(low, high) -> str:
+    if low is not None and high is not None:
+        return f"between {low:g} and {high:g}"
+    if low is not None:
+        return f"at least {low:g}"
+    return f"at most {high:g}"
+
+
+def _run_suite(context, name: str, frame, suite):
+    source = context.data_sources.add_or_update_pandas(name=f"source-{name}")
+    asset = source.add_dataframe_asset(name=f"asset-{name}")
+    definition = asset.add_batch_definition_whole_dataframe(f"batch-{name}")
+    batch = definition.get_batch(batch_parameters={"dataframe": frame})
+    return batch.validate(suite, result_format={"result_format": "COMPLETE"})
+
+
+def _failures_from(result, table: RawTable) -> list[Failure]:
+    failures = []
+    for outcome in result.results:
+        if outcome.success:
+            continue
+        config = outcome.expectation_config
+        info = config.meta or {}
+        details = outcome.result or {}
+        indexes = details.get("unexpected_index_list") or []
+        values = details.get("unexpected_list") or []
+        lines = sorted({table.line_of(i) for i in indexes if isinstance(i, int) and i < len(table.lines)})
+        if outcome.exception_info and outcome.exception_info.get("raised_exception"):
+            message = outcome.exception_info.get("exception_message") or "could not be checked"
+            failures.append(Failure(table.dataset.file, info.get("column"), f"{info.get('rule')} (check failed: {message})"))
+            continue
+        if info.get("rule") == "the file has no rows":
+            failures.append(Failure(table.dataset.file, None, "the file has a header but no rows"))
+            continue
+        unique_values = []
+        for value in values:
+            shown = value if not isinstance(value, dict) else ", ".join(f"{k}={v}" for k, v in value.items())
+            if shown not in unique_values:
+                unique_values.append(shown)
+        failures.append(Failure(table.dataset.file, info.get("column"), info.get("rule", config.type), unique_values, lines))
+    return failures
+
+
+def _structure_failures(table: RawTable) -> list[Failure]:
+    expected = table.dataset.column_names
+    failures = []
+    missing = [c for c in expected if c not in table.header]
+    extra = [c for c in table.header if c not in expected]
+    for column in missing:
+        failures.append(Failure(table.dataset.file, column, "the column is missing from the header (line 1); add it as declared in data/dictionary.yaml"))
+    for column in extra:
+        failures.append(Failure(table.dataset.file, column, "the column is not declared in data/dictionary.yaml; declare it there or remove it"))
+    if not missing and not extra and table.header != expected:
+        failures.append(Failure(table.dataset.file, None, f"the columns must be in the declared order: {', '.join(expected)}"))
+    return failures
+
+
+def run_validation(paths: Paths) -> Report:
+    """Validate every dataset; return the report (does not raise)."""
+    dictionary = load_dictionary(paths.dictionary)
+    failures: list[Failure] = []
+    tables: dict[str, RawTable] = {}
+    for name, dataset in dictionary.datasets.items():
+        path = paths.data / dataset.file
+        if not path.exists():
+            failures.append(Failure(dataset.file, None, "the file is missing"))
+            continue
+        try:
+            tables[name] = read_raw(dataset, paths.data)
+        except EmptyFileError:
+            failures.append(Failure(dataset.file, None, "the file is empty: it needs a header row and at least one row"))
+        except (UnicodeDecodeError, ValueError) as error:
+            failures.append(Failure(dataset.file, None, f"the file could not be read as UTF-8 CSV ({error})"))
+    references = _reference_values(dictionary, tables)
+    context = _context()
+    for name, table in tables.items():
+        structure = _structure_failures(table)
+        failures += structure
+        present = [c for c in table.header if c in table.dataset.columns]
+        raw_suite, typed_suite = build_suites(table.dataset, present, references)
+        frame = table.frame[present]
+        failures += _failures_from(_run_suite(context, f"{name}-raw", frame, raw_suite), table)
+        if typed_suite.expectations and len(frame):
+            typed = coerce(frame, table.dataset)
+            failures += _failures_from(_run_suite(context, f"{name}-typed", typed, typed_suite), table)
+    if not failures:
+        from briefing.trace import trace_failures
+
+        failures += trace_failures(paths, dictionary, tables)
+    rows = {name: len(table.frame) for name, table in tables.items()}
+    return Report(failures=failures, rows=rows)
+
+
+def _reference_values(dictionary: Dictionary, tables: dict[str, RawTable]) -> dict[str, list[str]]:
+    wanted = {c.references for d in dictionary.datasets.values() for c in d.columns.values() if c.references}
+    values = {}
+    for target in wanted:
+        dataset, column = target.split(".")
+        table = tables.get(dataset)
+        if table is not None and column in table.frame.columns:
+            values[target] = sorted({v for v in table.frame[column] if v is not None})
+    return values
+
+
+def validation_key(paths: Paths) -> str:
+    """What a successful validation depends on: all data files and the validation code."""
+    digest = hashlib.sha256(data_fingerprint(paths).encode())
+    for module in ("validation.py", "trace.py", "schema.py", "datasets.py"):
+        digest.update((Path(__file__).parent / module).read_bytes())
+    return digest.hexdigest()
+
+
+def _stamp(paths: Paths, key: str) -> Path:
+    return paths.cache / "validated" / key
+
+
+def validate(paths: Paths, use_cache: bool = True) -> Report | None:
+    """Validate the data, or confirm a previous success for identical inputs.
+
+    Returns the report of a fresh run, or None when an identical validation already
+    passed. Raises DataValidationError when any rule is broken.
+    """
+    key = validation_key(paths)
+    stamp = _stamp(paths, key)
+    if use_cache and stamp.exists():
+        return None
+    report = run_validation(paths)
+    if not report.ok:
+        raise DataValidationError(report.failures)
+    stamp.parent.mkdir(parents=True, exist_ok=True)
+    stamp.write_text(json.dumps(report.rows, indent=1, sort_keys=True))
+    return report
+
+
+def ensure_valid(paths: Paths) -> None:
+    """Stop with the validation message unless the data is valid (used by notebooks)."""
+    validate(paths, use_cache=True)
