@@ -79,6 +79,10 @@ def evaluate(expression: str, values: dict[str, float]) -> float:
     return walk(ast.parse(expression, mode="eval"))
 
 
+def _text(value) -> str | None:
+    return value if isinstance(value, str) and value.strip() else None
+
+
 def trace_failures(paths: Paths, dictionary, tables) -> list:
     """Failures of the trace check over every dataset that declares `trace`."""
     from briefing.validation import Failure
@@ -113,8 +117,8 @@ def trace_failures(paths: Paths, dictionary, tables) -> list:
                     pass
         for index, row in frame.iterrows():
             line = [table.line_of(index)]
-            printed = row.get(printed_column)
-            derived = row.get(derived_column) if derived_column else None
+            printed = _text(row.get(printed_column))
+            derived = _text(row.get(derived_column)) if derived_column else None
             try:
                 value = float(row[value_column])
             except (TypeError, ValueError):

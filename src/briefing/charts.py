@@ -1,0 +1,143 @@
+"""Charts in GOV.UK / ONS style, drawn with Altair and embedded as static SVG.
+
+Static SVG needs no script, works offline, prints, and keeps pages small. Each chart is
+wrapped in a <figure> with a title that states the message, a subtitle with the measure,
+place and period, a text alternative, a source line, and its data as a table beneath.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import pandas as pd
+from markupsafe import Markup, escape
+
+from briefing.components import Html, details, table, tag
+from briefing.render import slug
+
+# Okabe-Ito: distinguishable with the common colour-vision deficiencies.
+PALETTE = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000"]
+PRIMARY = "#1d4f91"
+FONT = "Arial"
+
+
+@dataclass(frozen=True)
+class ChartText:
+    """The words around a chart."""
+
+    title: str  # states the message
+    subtitle: str  # measure, place, period
+    alt: str  # text alternative: what the chart shows, in words
+    source: str  # paper and paragraph
+
+
+def base_config(chart):
+    """House look: no chart title inside the SVG (it is in the HTML), plain axes."""
+    return (
+        chart.configure(font=FONT, background="white")
+        .configure_view(stroke=None)
+        .configure_axis(labelFontSize=12, titleFontSize=12, labelColor="#0b0c0c", titleColor="#0b0c0c", gridColor="#dddddd", domainColor="#6f777b")
+        .configure_legend(labelFontSize=12, titleFontSize=12)
+    )
+
+
+def to_svg(chart) -> str:
+    """Render an Altair chart to SVG text (vl-convert, no browser, no network)."""
+    import vl_convert
+
+    spec = base_config(chart).to_dict()
+    svg = vl_convert.vegalite_to_svg(spec)
+    # Altair and Vega put no random ids in SVG output; keep it that way for stable bytes.
+    return re.sub(r"\s+$", "", svg)
+
+
+def _accessible_svg(svg: str, label_id: str) -> Markup:
+    svg = svg.replace("<svg ", f'<svg role="img" aria-labelledby="{label_id}" focusable="false" ', 1)
+    # The marks are described by the text alternative; hide Vega's own ARIA tree.
+    svg = re.sub(r'role="graphics-[a-z-]+"', 'aria-hidden="true"', svg)
+    svg = re.sub(r' aria-roledescription="[^"]*"', "", svg)
+    svg = re.sub(r' aria-label="[^"]*"', "", svg)
+    return Markup(svg)
+
+
+def figure(chart, text: ChartText, data: pd.DataFrame, columns: Sequence[str], numeric: Sequence[int] = ()) -> Html:
+    """A chart with its title, subtitle, text alternative, source and data table."""
+    base = "chart-" + slug(text.title)[:48]
+    title_id, alt_id = f"{base}-title", f"{base}-alt"
+    svg = _accessible_svg(to_svg(chart), f"{title_id} {alt_id}")
+    body = (
+        tag("p", text.title, class_="chart-title", id=title_id)
+        + tag("p", text.subtitle, class_="chart-subtitle")
+        + svg
+        + tag("p", "Description: " + text.alt, id=alt_id, class_="chart-alt")
+        + tag("figcaption", "Source: " + text.source)
+    )
+    rows = data[list(columns)].itertuples(index=False, name=None) if len(columns) else []
+    data_table = table(list(rows), list(columns), caption=f"Data: {text.title}", numeric=numeric)
+    return Html(tag("figure", body, class_="chart", id=base)) + details(f"Show the data for this chart as a table ({escape(text.title)})", data_table)
+
+
+def bar_chart(frame: pd.DataFrame, category: str, value: str, value_title: str, label: str | None = None, sort: bool = True, height_per_bar: int = 28):
+    """Horizontal bars with direct labels (the value printed at the end of each bar)."""
+    import altair as alt
+
+    order = "-x" if sort else None
+    label = label or value
+    frame = frame[list(dict.fromkeys([category, value, label]))]
+    bars = alt.Chart(frame).mark_bar(color=PRIMARY).encode(
+        y=alt.Y(f"{category}:N", sort=order, title=None, axis=alt.Axis(labelLimit=260)),
+        x=alt.X(f"{value}:Q", title=value_title, axis=alt.Axis(grid=False, labels=False, ticks=False)),
+    )
+    labels = bars.mark_text(align="left", dx=4, color="#0b0c0c", fontSize=12).encode(text=f"{label}:N")
+    return (bars + labels).properties(width=300, height=max(60, height_per_bar * len(frame)))
+
+
+def timeline_chart(frame: pd.DataFrame, date_field: str, label_field: str, kind_field: str):
+    """Events on a time axis, each labelled directly; shape and colour both mark the kind."""
+    import altair as alt
+
+    kinds = sorted(frame[kind_field].unique())
+    frame = frame[[date_field, label_field, kind_field]].assign(**{date_field: frame[date_field].dt.strftime("%Y-%m-%d")})
+    base = alt.Chart(frame).encode(
+        x=alt.X(f"{date_field}:T", title=None, axis=alt.Axis(format="%b %Y", labelAngle=0, tickCount=6)),
+        y=alt.Y(f"{label_field}:N", sort=None, title=None, axis=alt.Axis(labelLimit=280)),
+    )
+    points = base.mark_point(size=90, filled=True).encode(
+        color=alt.Color(f"{kind_field}:N", scale=alt.Scale(domain=kinds, range=PALETTE[: len(kinds)]), legend=alt.Legend(title="Kind of event", orient="bottom")),
+        shape=alt.Shape(f"{kind_field}:N", scale=alt.Scale(domain=kinds), legend=alt.Legend(title="Kind of event", orient="bottom")),
+    )
+    return points.properties(width=280, height=max(80, 24 * len(frame)))
+
+
+def dot_scale_chart(frame: pd.DataFrame, category: str, value: str, low: float, high: float, value_title: str):
+    """Dots on a fixed scale from `low` to `high`, with values printed beside them."""
+    import altair as alt
+
+    frame = frame[[category, value]]
+    base = alt.Chart(frame).encode(
+        y=alt.Y(f"{category}:N", sort=None, title=None, axis=alt.Axis(labelLimit=300)),
+        x=alt.X(f"{value}:Q", scale=alt.Scale(domain=[low, high]), title=value_title),
+    )
+    dots = base.mark_point(filled=True, size=80, color=PRIMARY)
+    labels = base.mark_text(align="right", dx=-8, fontSize=12, color="#0b0c0c").encode(text=alt.Text(f"{value}:Q", format=".2f"))
+    return (dots + labels).properties(width=260, height=max(80, 30 * len(frame)))
+
+
+def stacked_status_chart(frame: pd.DataFrame, category: str, status: str, count: str, statuses: Sequence[str]):
+    """Counts by category split by status; each status has its own colour and a legend
+    with text, and the counts are in the table beneath."""
+    import altair as alt
+
+    return (
+        alt.Chart(frame)
+        .mark_bar(stroke="white", strokeWidth=1)
+        .encode(
+            y=alt.Y(f"{category}:N", title=None, axis=alt.Axis(labelLimit=260)),
+            x=alt.X(f"sum({count}):Q", title="Number of deliverables"),
+            color=alt.Color(f"{status}:N", scale=alt.Scale(domain=list(statuses), range=PALETTE[: len(statuses)]), legend=alt.Legend(title="Status", orient="bottom", columns=3)),
+            order=alt.Order("status_order:Q"),
+        )
+        .properties(width=300, height=36 * frame[category].nunique())
+    )

@@ -1,0 +1,140 @@
+"""A meeting's parameters (params/<YYYY-MM-DD>.yaml), checked before anything runs.
+
+Each file names the meeting and the briefings its agenda needs, with any per-briefing
+parameters. Unknown keys and bad values are rejected with the file and key named.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from briefing.errors import ParamsError
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class BriefingParams(_Strict):
+    """Parameters every briefing takes."""
+
+    agenda_item: str = Field(description="Agenda item as printed (number, or minute number), e.g. '6'")
+
+
+class PreceptParams(BriefingParams):
+    """Parameters of the precept briefing."""
+
+    precept_year: str = Field(pattern=r"^\d{4}/\d{2}$", description="Financial year of the precept, e.g. 2023/24")
+    reserve_meeting: bool = Field(False, description="True for the reserve meeting held only if the Panel vetoes")
+
+
+class CommsParams(BriefingParams):
+    """Parameters of the communications and engagement briefing."""
+
+
+class CommunitiesParams(BriefingParams):
+    """Parameters of the Communities theme briefing."""
+
+
+class CultureParams(BriefingParams):
+    """Parameters of the Culture Statement briefing."""
+
+
+class Briefings(_Strict):
+    """The briefings a meeting needs; omit those it does not."""
+
+    precept: PreceptParams | None = None
+    comms: CommsParams | None = None
+    communities: CommunitiesParams | None = None
+    culture: CultureParams | None = None
+
+    def needed(self) -> dict[str, BriefingParams]:
+        """The briefings this meeting needs, in a stable order."""
+        return {kind: value for kind in ("precept", "comms", "communities", "culture") if (value := getattr(self, kind)) is not None}
+
+
+class MeetingParams(_Strict):
+    """One meeting's params file."""
+
+    meeting_date: date = Field(description="Date of the meeting")
+    body: Literal["Cambridgeshire Police and Crime Panel"] = "Cambridgeshire Police and Crime Panel"
+    briefings: Briefings = Field(default_factory=Briefings)
+
+    @model_validator(mode="after")
+    def _not_empty(self):
+        return self
+
+    def notebook_parameters(self, kind: str) -> dict:
+        """The parameters papermill passes to the `kind` notebook: declared ones only."""
+        briefing = getattr(self.briefings, kind)
+        return {"meeting_date": self.meeting_date.isoformat(), **briefing.model_dump()}
+
+
+def load_params(path: Path) -> MeetingParams:
+    """Read and check one params file; raise ParamsError naming the file and key."""
+    path = Path(path)
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ParamsError(f"{_shown(path)}: no params file for this meeting; create it with 'briefing new-meeting {path.stem}'") from None
+    except yaml.YAMLError as error:
+        raise ParamsError(f"{_shown(path)}: not valid YAML ({error})") from None
+    if not isinstance(raw, dict):
+        raise ParamsError(f"{_shown(path)}: expected a mapping of keys to values")
+    try:
+        params = MeetingParams.model_validate(raw)
+    except ValidationError as error:
+        raise ParamsError(_describe(path, error)) from None
+    if params.meeting_date.isoformat() != path.stem:
+        raise ParamsError(
+            f"{_shown(path)}, key 'meeting_date': {params.meeting_date.isoformat()} does not match the file name; "
+            f"name the file {params.meeting_date.isoformat()}.yaml"
+        )
+    return params
+
+
+def _shown(path: Path) -> str:
+    parts = path.parts
+    return "/".join(parts[-2:]) if len(parts) >= 2 else str(path)
+
+
+def _describe(path: Path, error: ValidationError) -> str:
+    lines = []
+    for item in error.errors():
+        key = ".".join(str(p) for p in item["loc"])
+        kind = item["type"]
+        if kind == "extra_forbidden":
+            parent = ".".join(str(p) for p in item["loc"][:-1])
+            known = _known_keys(parent)
+            message = "unknown key" + (f"; known keys here: {', '.join(known)}" if known else "")
+        elif kind == "missing":
+            message = "required key is missing"
+        else:
+            message = f"{item['msg']} (got {item.get('input')!r})"
+        lines.append(f"{_shown(path)}, key '{key}': {message}")
+    return "\n".join(lines)
+
+
+def _known_keys(parent: str) -> list[str]:
+    models = {"": MeetingParams, "briefings": Briefings, "briefings.precept": PreceptParams,
+              "briefings.comms": CommsParams, "briefings.communities": CommunitiesParams, "briefings.culture": CultureParams}
+    model = models.get(parent)
+    return list(model.model_fields) if model else []
+
+
+def load_all_params(params_dir: Path) -> dict[str, MeetingParams]:
+    """Every meeting's params, keyed by ISO date, oldest first."""
+    return {path.stem: load_params(path) for path in sorted(Path(params_dir).glob("*.yaml"))}
+
+
+def dump_params(params: MeetingParams) -> str:
+    """The YAML text of a params file, in the house layout."""
+    data = params.model_dump(mode="json", exclude_defaults=False)
+    data["briefings"] = {k: v for k, v in data["briefings"].items() if v is not None}
+    header = "# Parameters for one meeting's briefings. Checked by `briefing build` before anything runs.\n"
+    return header + yaml.safe_dump(data, sort_keys=False, allow_unicode=True)
