@@ -125,7 +125,9 @@ def dot_scale_chart(frame: pd.DataFrame, category: str, value: str, low: float, 
     return (dots + labels).properties(width=260, height=max(80, 30 * len(frame)))
 
 
-def stacked_status_chart(frame: pd.DataFrame, category: str, status: str, count: str, statuses: Sequence[str]):
+def stacked_status_chart(
+    frame: pd.DataFrame, category: str, status: str, count: str, statuses: Sequence[str], category_order: Sequence[str] | None = None
+):
     """Counts by category split by status; each status has its own colour and a legend
     with text, and the counts are in the table beneath."""
     import altair as alt
@@ -134,7 +136,7 @@ def stacked_status_chart(frame: pd.DataFrame, category: str, status: str, count:
         alt.Chart(frame)
         .mark_bar(stroke="white", strokeWidth=1)
         .encode(
-            y=alt.Y(f"{category}:N", title=None, axis=alt.Axis(labelLimit=260)),
+            y=alt.Y(f"{category}:N", title=None, sort=list(category_order) if category_order else "ascending", axis=alt.Axis(labelLimit=260)),
             x=alt.X(f"sum({count}):Q", title="Number of deliverables"),
             color=alt.Color(f"{status}:N", scale=alt.Scale(domain=list(statuses), range=PALETTE[: len(statuses)]), legend=alt.Legend(title="Status", orient="bottom", columns=3)),
             order=alt.Order("status_order:Q"),

@@ -88,9 +88,13 @@ class Briefing:
         if not self.citations:
             return paragraph("No figures from the papers are cited in this briefing.")
         items = []
+        explained: set[str] = set()
         for number, (source_id, section) in enumerate(self.citations, start=1):
             entry = self.source(source_id)
-            note = " The date of this paper is estimated: " + entry["date_note"] if entry["date_estimated"] and isinstance(entry.get("date_note"), str) else ""
+            note = ""
+            if entry["date_estimated"] and isinstance(entry.get("date_note"), str) and source_id not in explained:
+                note = " The date of this paper is estimated: " + entry["date_note"]
+                explained.add(source_id)
             items.append(tag("li", join([self.source_name(source_id), ", ", section, ".", note]), id=f"source-{number}"))
         intro = paragraph(
             "Each number in square brackets links here. The papers are kept, as extracted text, in the workbook's data folder "
@@ -175,6 +179,11 @@ class Briefing:
             return Markup(tag("em", missing))
         text = figure_text(row["value"], row["unit"], row["qualifier"])
         return tag("strong", text) + self.cite_row(row) + self.dated_badge(row)
+
+    def figure_history(self, measure_key: str) -> pd.DataFrame:
+        """Every public row stating `measure_key`, oldest first (one per paper that prints it)."""
+        frame = self.data.table("figures")
+        return frame[frame["measure_key"] == measure_key].sort_values(["public_date", "figure_id"])
 
     def figure_rows(self, topic: str | None = None, briefing: str | None = None) -> pd.DataFrame:
         """Public figures of one topic and/or briefing, oldest first."""
@@ -261,7 +270,8 @@ class Briefing:
             parts.append(Html(tag("ul", Markup("").join(rows))))
         if not closed_recent.empty:
             items = [join([row["text"], f" (closed {short_date(row['closed_meeting_date'])})", self.cite_row(row)]) for _, row in closed_recent.iterrows()]
-            parts.append(paragraph("Closed since the last meeting on this topic:"))
+            since = "since the last meeting on this topic" if self.previous_meeting else "before this first briefing on the topic"
+            parts.append(paragraph(f"Closed {since}:"))
             parts.append(bullet_list(items))
         return join(parts)
 

@@ -7,7 +7,6 @@ Loaders only read; nothing here writes. A briefing "as of" a date sees only rows
 from __future__ import annotations
 
 import csv
-import hashlib
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -81,30 +80,6 @@ def coerce(frame: pd.DataFrame, dataset: Dataset) -> pd.DataFrame:
         else:
             typed[name] = values.astype("string")
     return typed
-
-
-def data_files(dictionary: Dictionary, data_dir: Path) -> list[Path]:
-    """Every file whose content the datasets depend on, in a stable order."""
-    data_dir = Path(data_dir)
-    files = [data_dir / "dictionary.yaml"]
-    files += [data_dir / spec.file for spec in dictionary.datasets.values()]
-    files += sorted((data_dir / "raw" / "papers").glob("*.txt"))
-    return files
-
-
-def fingerprint(paths: list[Path]) -> str:
-    """SHA-256 over the names and bytes of `paths` (missing files count as absent)."""
-    digest = hashlib.sha256()
-    for path in paths:
-        digest.update(str(path.name).encode())
-        digest.update(path.read_bytes() if path.exists() else b"<missing>")
-    return digest.hexdigest()
-
-
-def data_fingerprint(paths: Paths) -> str:
-    """Fingerprint of all data inputs: dictionary, datasets and raw papers."""
-    dictionary = load_dictionary(paths.dictionary)
-    return fingerprint(data_files(dictionary, paths.data))
 
 
 class Data:

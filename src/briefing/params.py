@@ -16,6 +16,16 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 from briefing.errors import ParamsError
 
 
+class _TextDatesLoader(yaml.SafeLoader):
+    """YAML loader that leaves dates as text, so pydantic checks them and names the key."""
+
+
+_TextDatesLoader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -79,7 +89,7 @@ def load_params(path: Path) -> MeetingParams:
     """Read and check one params file; raise ParamsError naming the file and key."""
     path = Path(path)
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+        raw = yaml.load(path.read_text(encoding="utf-8"), Loader=_TextDatesLoader)  # noqa: S506 - a SafeLoader subclass
     except FileNotFoundError:
         raise ParamsError(f"{_shown(path)}: no params file for this meeting; create it with 'briefing new-meeting {path.stem}'") from None
     except yaml.YAMLError as error:

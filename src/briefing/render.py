@@ -96,7 +96,25 @@ def _exporter():
     return exporter
 
 
-def render_notebook(notebook: nbformat.NotebookNode, page: dict, fingerprint: str) -> str:
+def content_fingerprint(notebook: nbformat.NotebookNode, page: dict) -> str:
+    """A stamp derived from what the page shows: cell sources, outputs and page details.
+
+    It changes only when the page's content changes, so a code or data change that does
+    not alter a page leaves that page's bytes alone.
+    """
+    import hashlib
+    import json
+
+    digest = hashlib.sha256(json.dumps(page, sort_keys=True).encode())
+    for cell in notebook.cells:
+        digest.update(cell.cell_type.encode())
+        digest.update(cell.source.encode())
+        digest.update(json.dumps(cell.get("outputs", []), sort_keys=True, default=str).encode())
+    digest.update(house_css().encode())
+    return digest.hexdigest()[:16]
+
+
+def render_notebook(notebook: nbformat.NotebookNode, page: dict) -> str:
     """HTML of an executed notebook; `page` supplies title, meeting label and footer."""
     notebook = nbformat.from_dict(notebook)
     notebook.metadata["briefing"] = dict(page)
@@ -105,5 +123,7 @@ def render_notebook(notebook: nbformat.NotebookNode, page: dict, fingerprint: st
     for cell in notebook.cells:
         cell.metadata.pop("papermill", None)
         cell.metadata.pop("execution", None)
-    body, _ = _exporter().from_notebook_node(notebook, resources={"house_css": house_css(), "build_fingerprint": fingerprint})
+    notebook.cells = [c for c in notebook.cells if not set(c.get("metadata", {}).get("tags", [])) & HIDDEN_TAGS]
+    stamp = content_fingerprint(notebook, page)
+    body, _ = _exporter().from_notebook_node(notebook, resources={"house_css": house_css(), "build_fingerprint": stamp})
     return body

@@ -12,15 +12,14 @@ notebooks it starts, or an unchanged rebuild, need not import Great Expectations
 
 from __future__ import annotations
 
-import hashlib
 import json
 import logging
 import os
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from briefing.config import Paths
-from briefing.datasets import EmptyFileError, RawTable, coerce, data_fingerprint, read_raw
+from briefing.datasets import EmptyFileError, RawTable, coerce, read_raw
+from briefing.fingerprints import validation_key as _validation_key
 from briefing.errors import DataValidationError
 from briefing.schema import Dataset, Dictionary, load_dictionary
 
@@ -30,8 +29,8 @@ MAX_VALUES_SHOWN = 8
 
 TYPE_PATTERNS = {
     "integer": r"^-?\d+$",
-    "number": r"^-?\d+(\.\d+)?$",
-    "boolean": r"^(true|false)$",
+    "number": r"^-?\d+(?:\.\d+)?$",
+    "boolean": r"^(?:true|false)$",
 }
 TYPE_WORDS = {
     "integer": "a whole number",
@@ -308,10 +307,7 @@ def _reference_values(dictionary: Dictionary, tables: dict[str, RawTable]) -> di
 
 def validation_key(paths: Paths) -> str:
     """What a successful validation depends on: all data files and the validation code."""
-    digest = hashlib.sha256(data_fingerprint(paths).encode())
-    for module in ("validation.py", "trace.py", "schema.py", "datasets.py"):
-        digest.update((Path(__file__).parent / module).read_bytes())
-    return digest.hexdigest()
+    return _validation_key(paths.data)
 
 
 def _stamp(paths: Paths, key: str) -> Path:

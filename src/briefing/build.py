@@ -1,0 +1,336 @@
+"""The pipeline: params → validate → execute (papermill, in parallel) → render → index.
+
+`build()` is the one entry point. It checks every params file it needs, validates the
+data once, executes only the briefings whose inputs changed (or all with `force`) in
+worker processes, renders each with the house nbconvert template, and writes the pages
+aside before renaming them into place, so a failure never leaves a half-written or
+missing page where the last good one was. The output folder is locked for the whole
+build, so a scheduled run and an analyst cannot interleave.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import time
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from briefing import fingerprints
+from briefing.config import Paths
+from briefing.errors import BuildLockedError, NotebookError
+
+log = logging.getLogger("briefing")
+
+LOCK_TIMEOUT_SECONDS = 30 * 60
+FOOTER = (
+    "Prepared for members of the Cambridgeshire Police and Crime Panel from the public papers listed under Sources. "
+    "Figures are as the papers print them; where a paper is silent, this briefing says so."
+)
+
+
+@dataclass(frozen=True, eq=False)
+class Job:
+    """One briefing to execute and render."""
+
+    meeting_date: str
+    kind: str
+    parameters: dict
+    key: str
+
+
+@dataclass
+class BuildReport:
+    """What a build did."""
+
+    built: list[tuple[str, str]] = field(default_factory=list)
+    unchanged: list[tuple[str, str]] = field(default_factory=list)
+    failed: list[tuple[str, str, str]] = field(default_factory=list)
+    pages_written: list[Path] = field(default_factory=list)
+    validated: bool = False
+    seconds: float = 0.0
+
+    @property
+    def ok(self) -> bool:
+        return not self.failed
+
+
+def atomic_write(path: Path, content: str) -> bool:
+    """Write `content` beside `path` and rename it into place; False when unchanged."""
+    data = content.encode("utf-8")
+    if path.exists() and path.read_bytes() == data:
+        return False
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    temporary.write_bytes(data)
+    os.replace(temporary, path)
+    return True
+
+
+def _record_path(paths: Paths, name: str) -> Path:
+    return paths.cache / "pages" / f"{name}.json"
+
+
+def _up_to_date(paths: Paths, name: str, output: Path, key: str) -> bool:
+    record = _record_path(paths, name)
+    if not (record.exists() and output.exists()):
+        return False
+    try:
+        saved = json.loads(record.read_text())
+    except ValueError:
+        return False
+    return saved.get("key") == key and saved.get("sha256") == fingerprints.fingerprint([output])
+
+
+def _remember(paths: Paths, name: str, output: Path, key: str) -> None:
+    record = _record_path(paths, name)
+    record.parent.mkdir(parents=True, exist_ok=True)
+    record.write_text(json.dumps({"key": key, "sha256": fingerprints.fingerprint([output])}))
+
+
+def briefing_key(paths: Paths, notebook: Path, parameters: dict, topic_dates: list[str], data_key: str, code_key: str) -> str:
+    """Fingerprint of everything one briefing page depends on."""
+    return fingerprints.combine(
+        fingerprints.fingerprint([notebook]),
+        json.dumps(parameters, sort_keys=True),
+        ",".join(topic_dates),  # "since the last meeting" depends on the other meetings on this topic
+        data_key,
+        code_key,
+    )
+
+
+def execute_job(job: Job, paths: Paths) -> dict:
+    """Run one notebook with papermill (in a worker process). Never raises."""
+    os.environ["BRIEFING_ROOT"] = str(paths.root)
+    os.environ["BRIEFING_DATA_DIR"] = str(paths.data)
+    # Take the kernel from this environment, not a user-wide 'python3' kernel spec.
+    os.environ["JUPYTER_PREFER_ENV_PATH"] = "1"
+    os.environ.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")
+    import papermill
+    from papermill.exceptions import PapermillExecutionError
+
+    executed = paths.executed / job.meeting_date / f"{job.kind}.ipynb"
+    executed.parent.mkdir(parents=True, exist_ok=True)
+    started = time.perf_counter()
+    try:
+        papermill.execute_notebook(
+            str(paths.notebook(job.kind)),
+            str(executed),
+            parameters=job.parameters,
+            kernel_name="python3",
+            language="python",
+            progress_bar=False,
+            log_output=False,
+            cwd=str(paths.notebooks),
+        )
+    except PapermillExecutionError as error:
+        failed = paths.failed / job.meeting_date / f"{job.kind}.ipynb"
+        failed.parent.mkdir(parents=True, exist_ok=True)
+        if executed.exists():
+            os.replace(executed, failed)
+        first_line = (error.source or "").strip().splitlines()[0] if error.source else ""
+        message = (
+            f"notebooks/{job.kind}.ipynb failed for the meeting of {job.meeting_date} in cell {error.cell_index + 1} "
+            f"(`{first_line}`): {error.ename}: {error.evalue}. The executed notebook is kept at {_relative(failed, paths)}; "
+            f"the last good page is unchanged."
+        )
+        return {"ok": False, "message": message}
+    except Exception as error:  # the kernel died, or the notebook could not be read
+        return {"ok": False, "message": f"notebooks/{job.kind}.ipynb could not run for {job.meeting_date}: {type(error).__name__}: {error}"}
+    return {"ok": True, "executed": str(executed), "seconds": time.perf_counter() - started}
+
+
+def _relative(path: Path, paths: Paths) -> str:
+    try:
+        return str(path.relative_to(paths.root))
+    except ValueError:
+        return str(path)
+
+
+def _page_info(job: Job) -> dict:
+    from briefing.context import BODY, BRIEFING_TITLES
+    from briefing.formatting import long_date
+
+    day = long_date(job.meeting_date)
+    return {
+        "title": f"{BRIEFING_TITLES[job.kind]}: {day} — {BODY}",
+        "meeting_label": f"Meeting of {day}",
+        "footer": FOOTER,
+    }
+
+
+def build(
+    paths: Paths,
+    dates: list[str] | None = None,
+    force: bool = False,
+    jobs: int = 2,
+    progress=None,
+) -> BuildReport:
+    """Build the briefings of `dates` (every meeting in params/ when None).
+
+    Raises ParamsError or DataValidationError before anything runs, BuildLockedError if
+    another build holds the folder too long, and NotebookError after the build when any
+    briefing failed (the others are still written).
+    """
+    from filelock import FileLock, Timeout
+
+    from briefing.params import load_all_params, load_params
+
+    started = time.perf_counter()
+    progress = progress or _LogProgress()
+    report = BuildReport()
+
+    progress.stage("params", "Checking parameters")
+    all_params = load_all_params(paths.params)
+    if dates is None:
+        selected = dict(all_params)
+    else:
+        selected = {day: load_params(paths.params_file(day)) for day in dates}
+    progress.done("params", f"{len(selected)} meeting(s) to build, params checked")
+
+    paths.briefings.mkdir(parents=True, exist_ok=True)
+    lock = FileLock(str(paths.briefings / ".lock"))
+    try:
+        lock.acquire(timeout=0)
+    except Timeout:
+        progress.note("Another build is writing the briefings folder; waiting for it to finish")
+        try:
+            lock.acquire(timeout=LOCK_TIMEOUT_SECONDS)
+        except Timeout:
+            raise BuildLockedError("another build held the briefings folder for over 30 minutes; check for a stuck process") from None
+    try:
+        _build_locked(paths, all_params, selected, force, jobs, progress, report)
+    finally:
+        lock.release()
+    report.seconds = time.perf_counter() - started
+    if report.failed:
+        raise NotebookError("\n".join(message for _, _, message in report.failed))
+    return report
+
+
+def _validate(paths: Paths, progress) -> bool:
+    stamp = paths.cache / "validated" / fingerprints.validation_key(paths.data)
+    if stamp.exists():
+        progress.done("validate", "data unchanged since it last passed validation")
+        return False
+    progress.stage("validate", "Validating data with Great Expectations")
+    from briefing.validation import validate
+
+    report = validate(paths, use_cache=False)
+    progress.done("validate", f"{len(report.rows)} datasets valid")
+    return True
+
+
+def _build_locked(paths, all_params, selected, force, jobs, progress, report) -> None:
+    report.validated = _validate(paths, progress)
+    data_key = fingerprints.data_fingerprint(paths.data)
+    code_key = fingerprints.code_fingerprint()
+
+    planned: list[Job] = []
+    for day, params in selected.items():
+        for kind in params.briefings.needed():
+            parameters = params.notebook_parameters(kind)
+            topic_dates = sorted(d for d, p in all_params.items() if getattr(p.briefings, kind) is not None)
+            key = briefing_key(paths, paths.notebook(kind), parameters, topic_dates, data_key, code_key)
+            job = Job(day, kind, parameters, key)
+            if not force and _up_to_date(paths, f"{day}/{kind}", paths.briefing_html(day, kind), key):
+                report.unchanged.append((day, kind))
+            else:
+                planned.append(job)
+
+    if planned:
+        progress.stage("execute", f"Executing {len(planned)} notebook(s) with papermill, {min(jobs, len(planned))} at a time", total=len(planned))
+        results = _execute_all(planned, paths, jobs, progress)
+        progress.stage("render", "Rendering pages with the house template", total=len(planned))
+        for job in planned:
+            result = results[job]
+            if not result["ok"]:
+                report.failed.append((job.meeting_date, job.kind, result["message"]))
+                progress.fail(result["message"])
+                continue
+            html = _render(job, Path(result["executed"]))
+            output = paths.briefing_html(job.meeting_date, job.kind)
+            if atomic_write(output, html):
+                report.pages_written.append(output)
+            _remember(paths, f"{job.meeting_date}/{job.kind}", output, job.key)
+            report.built.append((job.meeting_date, job.kind))
+            progress.advance("render", f"{_relative(output, paths)}")
+        progress.done("render", f"{len(report.built)} page(s) rendered")
+    else:
+        progress.done("execute", "every briefing is up to date; no kernel started")
+
+    _write_indexes(paths, all_params, selected, data_key, code_key, force, progress, report)
+
+
+def _execute_all(planned: list[Job], paths: Paths, jobs: int, progress) -> dict:
+    results = {}
+    if jobs <= 1 or len(planned) == 1:
+        for job in planned:
+            results[job] = execute_job(job, paths)
+            progress.advance("execute", f"{job.meeting_date} {job.kind}")
+        return results
+    import multiprocessing
+
+    context = multiprocessing.get_context("forkserver")
+    with ProcessPoolExecutor(max_workers=min(jobs, len(planned)), mp_context=context) as pool:
+        futures = {pool.submit(execute_job, job, paths): job for job in planned}
+        for future in as_completed(futures):
+            job = futures[future]
+            results[job] = future.result()
+            progress.advance("execute", f"{job.meeting_date} {job.kind}")
+    return results
+
+
+def _render(job: Job, executed: Path) -> str:
+    import nbformat
+
+    from briefing.render import render_notebook
+
+    notebook = nbformat.read(str(executed), as_version=4)
+    return render_notebook(notebook, _page_info(job))
+
+
+def _write_indexes(paths, all_params, selected, data_key, code_key, force, progress, report) -> None:
+    params_key = fingerprints.fingerprint(sorted(paths.params.glob("*.yaml")))
+    key = fingerprints.combine(params_key, data_key, code_key)
+    targets = {f"{day}/index": paths.meeting_dir(day) / "index.html" for day in selected}
+    targets["index"] = paths.briefings / "index.html"
+    stale = {name: path for name, path in targets.items() if force or not _up_to_date(paths, name, path, key)}
+    if not stale:
+        progress.done("index", "index pages up to date")
+        return
+    progress.stage("index", "Writing index pages")
+    from briefing.datasets import load_data
+    from briefing.pages import meeting_index, site_index
+
+    data = load_data(paths)
+    for name, path in stale.items():
+        if name == "index":
+            html = site_index(all_params, data)
+        else:
+            html = meeting_index(all_params[name.split("/")[0]], data)
+        if atomic_write(path, html):
+            report.pages_written.append(path)
+        _remember(paths, name, path, key)
+    progress.done("index", f"{len(stale)} index page(s) written")
+
+
+class _LogProgress:
+    """Plain log lines: what a scheduled run or CI sees."""
+
+    def stage(self, name, message, total=None):
+        log.info("[%s] %s", name, message)
+
+    def advance(self, name, message):
+        log.info("[%s] %s", name, message)
+
+    def done(self, name, message):
+        log.info("[%s] %s", name, message)
+
+    def note(self, message):
+        log.info("%s", message)
+
+    def fail(self, message):
+        log.error("%s", message)

@@ -1,0 +1,191 @@
+"""The `briefing` command: validate the data, build meetings' briefing packs, start the
+next meeting's parameters, and preview the pack while editing.
+
+Exit codes: 0 success; 1 unexpected error; 2 bad params; 3 invalid data; 4 a notebook
+failed (the other briefings are still written); 5 another build held the folder too long.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+from dataclasses import replace
+from datetime import date
+from pathlib import Path
+
+import click
+
+from briefing.config import Paths
+from briefing.errors import BriefingError
+
+log = logging.getLogger("briefing")
+
+
+def _configure_logging(verbose: bool) -> None:
+    logging.basicConfig(level=logging.DEBUG if verbose else logging.INFO, format="%(asctime)s %(levelname)s %(message)s", stream=sys.stderr)
+    for noisy in ("traitlets", "papermill", "great_expectations", "filelock", "asyncio"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)
+
+
+def _paths(output: str | None) -> Paths:
+    paths = Paths.default()
+    return replace(paths, briefings=Path(output).resolve()) if output else paths
+
+
+def _fail(error: BriefingError) -> None:
+    click.echo(f"briefing: {error}", err=True)
+    sys.exit(error.exit_code)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--verbose", is_flag=True, help="Log more detail.")
+def main(verbose: bool) -> None:
+    """Build the Police and Crime Panel's briefing packs from the validated data.
+
+    \b
+    Typical use:
+      briefing validate              check every dataset
+      briefing build --next          build the next meeting's pack
+      briefing build 2023-03-15      build one meeting
+      briefing build --all           build every meeting in params/
+      briefing new-meeting DATE      start a meeting's params from the forward plan
+      briefing preview               serve the pack and rebuild on save
+
+    Packs are written to briefings/<date>/; executed notebooks are kept in build/.
+    """
+    _configure_logging(verbose)
+
+
+@main.command()
+def validate() -> None:
+    """Check every dataset against data/dictionary.yaml (Great Expectations) and the trace check.
+
+    Prints one line per dataset on success. On failure prints, per failure, the file,
+    column, rule, offending values and CSV line numbers, and exits 3.
+    """
+    from briefing.validation import run_validation
+
+    paths = Paths.default()
+    report = run_validation(paths)
+    if not report.ok:
+        click.echo(f"Data validation failed: {len(report.failures)} problem(s). Nothing was built.", err=True)
+        for failure in report.failures:
+            click.echo(f"  - {failure}", err=True)
+        sys.exit(3)
+    for line in report.summary_lines():
+        click.echo(line)
+    from briefing.validation import validate as remember
+
+    remember(paths, use_cache=True)
+
+
+@main.command()
+@click.argument("dates", nargs=-1)
+@click.option("--all", "all_", is_flag=True, help="Build every meeting in params/.")
+@click.option("--next", "next_", is_flag=True, help="Build the next meeting after today (for scheduled runs).")
+@click.option("--force", is_flag=True, help="Rebuild every selected briefing even if its inputs are unchanged.")
+@click.option("--jobs", "-j", default=2, show_default=True, type=click.IntRange(1, 16), help="Notebooks executed at once.")
+@click.option("--output", type=click.Path(file_okay=False), help="Write the pack to this folder instead of briefings/.")
+@click.option("--today", type=click.DateTime(formats=["%Y-%m-%d"]), help="Treat this date as today (with --next).")
+def build(dates, all_, next_, force, jobs, output, today) -> None:
+    """Build the briefings for DATES (YYYY-MM-DD), --all meetings, or the --next one.
+
+    Stages: check params → validate data once → execute each needed notebook with
+    papermill in parallel → render with the house template → write briefings/<date>/
+    and the index pages. Only briefings whose inputs changed are rebuilt.
+    """
+    from briefing.build import build as run_build
+    from briefing.params import load_all_params
+
+    paths = _paths(output)
+    if sum(bool(x) for x in (dates, all_, next_)) != 1:
+        raise click.UsageError("give one or more DATES, or --all, or --next")
+    try:
+        if all_:
+            selected = None
+        elif next_:
+            now = today.date() if today else date.today()
+            upcoming = sorted(d for d in load_all_params(paths.params) if d > now.isoformat())
+            if not upcoming:
+                click.echo(f"No meeting after {now.isoformat()} in params/; add one with 'briefing new-meeting DATE'.")
+                return
+            selected = [upcoming[0]]
+        else:
+            selected = [_check_date(d) for d in dates]
+        with _progress() as progress:
+            report = run_build(paths, selected, force=force, jobs=jobs, progress=progress)
+    except BriefingError as error:
+        _fail(error)
+    click.echo(
+        f"Built {len(report.built)} briefing(s), {len(report.unchanged)} unchanged, "
+        f"{len(report.pages_written)} page(s) written to {paths.briefings} in {report.seconds:.1f}s."
+    )
+
+
+def _check_date(text: str) -> str:
+    try:
+        return date.fromisoformat(text).isoformat()
+    except ValueError:
+        raise click.BadParameter(f"{text!r} is not a date written YYYY-MM-DD", param_hint="DATES") from None
+
+
+@main.command("new-meeting")
+@click.argument("meeting_date")
+@click.option("--overwrite", is_flag=True, help="Replace an existing params file.")
+def new_meeting(meeting_date, overwrite) -> None:
+    """Write params/MEETING_DATE.yaml from the forward plan's agenda for that meeting."""
+    from briefing.meetings import params_from_forward_plan
+    from briefing.params import dump_params
+
+    paths = Paths.default()
+    day = _check_date(meeting_date)
+    target = paths.params_file(day)
+    if target.exists() and not overwrite:
+        click.echo(f"briefing: {target.relative_to(paths.root)} already exists; use --overwrite to replace it.", err=True)
+        sys.exit(2)
+    try:
+        params, notes = params_from_forward_plan(paths, date.fromisoformat(day))
+    except BriefingError as error:
+        _fail(error)
+    target.write_text(dump_params(params), encoding="utf-8")
+    click.echo(f"Wrote {target.relative_to(paths.root)}: briefings {', '.join(params.briefings.needed()) or 'none'}.")
+    for note in notes:
+        click.echo(f"  note: {note}")
+
+
+@main.command()
+@click.argument("meeting_date", required=False)
+@click.option("--port", default=8000, show_default=True, help="Port on localhost.")
+def preview(meeting_date, port) -> None:
+    """Serve the pack on localhost and rebuild what changed whenever a notebook, data file
+    or params file is saved. Builds MEETING_DATE (default: every meeting) first."""
+    from briefing.preview import serve
+
+    paths = Paths.default()
+    dates = [_check_date(meeting_date)] if meeting_date else None
+    serve(paths, dates, port)
+
+
+class _progress:
+    """A live progress display on a terminal; plain log lines otherwise (CI, cron)."""
+
+    def __enter__(self):
+        if sys.stderr.isatty():
+            from briefing.progress import RichProgress
+
+            self.display = RichProgress()
+        else:
+            from briefing.build import _LogProgress
+
+            self.display = _LogProgress()
+        return self.display
+
+    def __exit__(self, *exc):
+        close = getattr(self.display, "close", None)
+        if close:
+            close()
+        return False
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,83 @@
+"""Fingerprints of a build's inputs, cheap to compute (no pandas, no Jupyter imports).
+
+A briefing is rebuilt only when the fingerprint of what it depends on changes: its
+notebook, the data (dictionary, datasets, raw papers), its parameters and the meetings
+that share its topic, this package's code and templates, and the versions of the
+libraries that shape the output.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from importlib import metadata
+from pathlib import Path
+
+import yaml
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+RENDERING_LIBRARIES = ("altair", "vl-convert-python", "nbconvert", "pandas", "papermill", "jinja2", "mistune", "markupsafe", "holidays")
+
+
+def fingerprint(paths: list[Path]) -> str:
+    """SHA-256 over the names and bytes of `paths` (missing files count as absent)."""
+    digest = hashlib.sha256()
+    for path in paths:
+        digest.update(path.name.encode())
+        digest.update(path.read_bytes() if path.exists() else b"<missing>")
+    return digest.hexdigest()
+
+
+def data_files(data_dir: Path) -> list[Path]:
+    """Every file the datasets depend on: dictionary, declared CSVs, raw papers."""
+    data_dir = Path(data_dir)
+    dictionary = data_dir / "dictionary.yaml"
+    declared = yaml.safe_load(dictionary.read_text(encoding="utf-8"))["datasets"]
+    files = [dictionary] + [data_dir / spec["file"] for spec in declared.values()]
+    return files + sorted((data_dir / "raw" / "papers").glob("*.txt"))
+
+
+def data_fingerprint(data_dir: Path) -> str:
+    """Fingerprint of all data inputs."""
+    return fingerprint(data_files(data_dir))
+
+
+def code_files() -> list[Path]:
+    """The package's modules and templates."""
+    files = sorted(PACKAGE_DIR.glob("*.py")) + sorted(p for p in (PACKAGE_DIR / "templates").rglob("*") if p.is_file())
+    return [p for p in files if "__pycache__" not in p.parts]
+
+
+def library_versions() -> dict[str, str]:
+    """Versions of the libraries whose output lands in the pages."""
+    versions = {}
+    for name in RENDERING_LIBRARIES:
+        try:
+            versions[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            versions[name] = "absent"
+    return versions
+
+
+def code_fingerprint() -> str:
+    """Fingerprint of this package's code, templates and rendering libraries."""
+    digest = hashlib.sha256(fingerprint(code_files()).encode())
+    digest.update(json.dumps(library_versions(), sort_keys=True).encode())
+    return digest.hexdigest()
+
+
+def validation_key(data_dir: Path) -> str:
+    """What a successful validation depends on: the data and the validation code."""
+    digest = hashlib.sha256(data_fingerprint(data_dir).encode())
+    for module in ("validation.py", "trace.py", "schema.py", "datasets.py", "fingerprints.py"):
+        digest.update((PACKAGE_DIR / module).read_bytes())
+    return digest.hexdigest()
+
+
+def combine(*parts: str) -> str:
+    """One fingerprint from several."""
+    digest = hashlib.sha256()
+    for part in parts:
+        digest.update(part.encode())
+        digest.update(b"\0")
+    return digest.hexdigest()

@@ -1,0 +1,128 @@
+"""Shared fixtures for the circulation checks: a real headless Chromium and the pack's pages.
+
+The browser is Debian's chromium (never a downloaded one). Locally a missing browser
+skips these tests with a notice; in CI (the CI environment variable is set) it fails.
+Every .html file under briefings/ is a page under test; docs/circulation-checks.md
+describes what is checked and why.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+BRIEFINGS = ROOT / "briefings"
+INSTALL_HINT = "install Debian's chromium: sudo apt-get install chromium"
+LAUNCH_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+# Measurements gathered while the tests run, printed at the end of the session.
+METRICS: dict[str, dict] = {}
+
+
+def find_chromium() -> str | None:
+    """Debian's chromium, or a `chromium` on PATH; None when neither exists."""
+    if Path("/usr/bin/chromium").exists():
+        return "/usr/bin/chromium"
+    return shutil.which("chromium")
+
+
+def pack_pages() -> list[str]:
+    """Every page of the committed pack, relative to briefings/ (posix form, sorted)."""
+    if not BRIEFINGS.is_dir():
+        return []
+    return sorted(p.relative_to(BRIEFINGS).as_posix() for p in BRIEFINGS.rglob("*.html"))
+
+
+PAGES = pack_pages()
+
+
+def pytest_generate_tests(metafunc):
+    # `page_name` parametrises a test over every page of the pack. With no pages the
+    # single "<no pages>" case fails (see the page_name fixture) instead of silently
+    # collecting nothing.
+    if "page_name" in metafunc.fixturenames:
+        metafunc.parametrize("page_name", PAGES or ["<no pages>"], indirect=True)
+
+
+@pytest.fixture(scope="session")
+def chromium_path() -> str:
+    path = find_chromium()
+    if path is None:
+        if os.environ.get("CI"):
+            pytest.fail(f"Chromium not found at /usr/bin/chromium or on PATH; the browser checks must run in CI: {INSTALL_HINT}")
+        pytest.skip(f"Chromium not found; browser checks skipped: {INSTALL_HINT}")
+    return path
+
+
+@pytest.fixture(scope="session")
+def browser(chromium_path):
+    """One headless Chromium for the whole session."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        instance = playwright.chromium.launch(executable_path=chromium_path, headless=True, args=LAUNCH_ARGS)
+        try:
+            yield instance
+        finally:
+            instance.close()
+
+
+@pytest.fixture
+def page_name(request) -> str:
+    name = request.param
+    if name == "<no pages>":
+        pytest.fail(f"no .html pages under {BRIEFINGS}; build the pack with 'briefing build --all'")
+    return name
+
+
+@pytest.fixture
+def page_file(page_name) -> Path:
+    return BRIEFINGS / page_name
+
+
+def record(page: str, **values) -> None:
+    """Keep a measurement of `page` for the end-of-session summary."""
+    METRICS.setdefault(page, {}).update(values)
+
+
+@pytest.fixture(scope="session")
+def record_metric():
+    """`record_metric(page, name=value, ...)` keeps a measurement for the summary."""
+    return record
+
+
+@pytest.fixture(scope="session")
+def pack_pages() -> list[str]:
+    """Every page of the pack, relative to briefings/."""
+    return list(PAGES)
+
+
+@pytest.fixture(scope="session")
+def briefings_dir() -> Path:
+    return BRIEFINGS
+
+
+def pytest_terminal_summary(terminalreporter):
+    if not METRICS:
+        return
+    write = terminalreporter.write_line
+    terminalreporter.section("circulation checks: measurements")
+    columns = ("bytes", "axe_rules_run", "axe_rules_applicable", "axe_violations", "axe_incomplete", "blocked_requests", "pdf_pages")
+    write("page".ljust(34) + " ".join(c.rjust(20) for c in columns))
+    for page in sorted(METRICS):
+        row = METRICS[page]
+        write(page.ljust(34) + " ".join(str(row.get(c, "-")).rjust(20) for c in columns))
+    total = sum(row.get("bytes", 0) for row in METRICS.values())
+    write(f"{len(METRICS)} page(s), {total} bytes in all")

@@ -1,0 +1,90 @@
+"""The statutory and editorial rules briefings check."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pandas as pd
+import pytest
+
+from briefing import rules
+
+
+def test_precept_deadlines_follow_the_regulations():
+    deadlines = {d.step: d.deadline for d in rules.precept_deadlines("2023/24")}
+    assert deadlines["notification"] == date(2023, 2, 1)
+    assert deadlines["panel_report"] == date(2023, 2, 8)
+    assert deadlines["revised_precept"] == date(2023, 2, 15)
+    assert deadlines["panel_report_on_revised"] == date(2023, 2, 22)
+    assert deadlines["precept_issued"] == date(2023, 3, 1)
+
+
+def test_2023_24_cycle_was_on_time_and_needed_no_revision():
+    steps = {"notification": date(2023, 1, 23), "panel_meeting": date(2023, 2, 1), "panel_report": date(2023, 2, 2), "pcc_response": date(2023, 2, 3)}
+    checks = {c.deadline.step: c.status for c in rules.check_timetable("2023/24", steps, vetoed=False)}
+    assert checks["notification"] == "on time"
+    assert checks["panel_report"] == "on time"
+    assert checks["revised_precept"] == "not needed"
+    assert checks["precept_issued"] == "not yet known"
+
+
+def test_late_notification_is_flagged():
+    checks = {c.deadline.step: c.status for c in rules.check_timetable("2024/25", {"notification": date(2024, 2, 2)}, vetoed=None)}
+    assert checks["notification"] == "late"
+    assert checks["revised_precept"] == "not yet known"
+
+
+@pytest.mark.parametrize(("members", "needed"), [(3, 2), (10, 7), (12, 8), (13, 9), (15, 10), (20, 14)])
+def test_veto_needs_two_thirds_rounded_up(members, needed):
+    assert rules.veto_votes_needed(members) == needed
+
+
+def test_papers_due_five_clear_working_days_before():
+    # Wednesday 15 March 2023: clear days Tue 14, Mon 13, Fri 10, Thu 9, Wed 8 -> publish by Tue 7 March.
+    assert rules.papers_due(date(2023, 3, 15)) == date(2023, 3, 7)
+
+
+def test_papers_due_skips_bank_holidays():
+    # Wednesday 10 May 2023: the coronation bank holiday (Mon 8 May) is not a working day.
+    assert rules.papers_due(date(2023, 5, 10)) == date(2023, 4, 28)
+
+
+def test_staleness_is_more_than_twelve_months():
+    meeting = date(2023, 3, 15)
+    assert rules.is_dated(date(2017, 10, 1), meeting)
+    assert rules.is_dated(date(2022, 3, 14), meeting)
+    assert not rules.is_dated(date(2022, 3, 15), meeting)
+    assert not rules.is_dated(date(2023, 2, 28), meeting)
+    assert not rules.is_dated(None, meeting)
+
+
+def test_contradictions_need_different_values_from_different_sources():
+    frame = pd.DataFrame(
+        {
+            "measure_key": ["go_live", "go_live", "members", "members"],
+            "value": ["2023-05-01", "2023-04-01", "2000", "2000"],
+            "source_id": ["a", "b", "a", "b"],
+        }
+    )
+    found = rules.contradictions(frame, "measure_key", "value")
+    assert list(found) == ["go_live"]
+
+
+def test_new_since_keeps_rows_public_between_meetings():
+    frame = pd.DataFrame({"public_date": pd.to_datetime(["2023-01-01", "2023-02-02", "2023-03-15", "2023-04-01"])})
+    fresh = rules.new_since(frame, date(2023, 2, 1), date(2023, 3, 15))
+    assert list(fresh["public_date"].dt.date) == [date(2023, 2, 2), date(2023, 3, 15)]
+
+
+def test_previous_meeting():
+    dates = [date(2023, 2, 1), date(2024, 1, 31), date(2024, 2, 14)]
+    assert rules.previous_meeting(dates, date(2024, 1, 31)) == date(2023, 2, 1)
+    assert rules.previous_meeting(dates, date(2023, 2, 1)) is None
+
+
+def test_financial_quarters():
+    assert rules.financial_quarter(date(2023, 4, 1)) == "2023/24 Q1"
+    assert rules.financial_quarter(date(2024, 1, 31)) == "2023/24 Q4"
+    assert rules.quarter_passed("2022/23 Q3", date(2023, 1, 1))
+    assert not rules.quarter_passed("2022/23 Q4", date(2023, 3, 15))
+    assert rules.quarter_passed("2022/23 Q4", date(2023, 4, 1))

@@ -1,0 +1,182 @@
+"""Validation: every kind of rule rejects a broken copy of a real dataset, naming the
+file, column and CSV line, and the shipped data passes."""
+
+from __future__ import annotations
+
+import csv
+
+import pytest
+
+from briefing.errors import DataValidationError
+from briefing.validation import run_validation, validate
+
+
+def edit(paths, name, change):
+    """Rewrite data/<name> through `change(header, rows)`; returns nothing."""
+    path = paths.data / name
+    with open(path, newline="", encoding="utf-8") as handle:
+        rows = list(csv.reader(handle))
+    header, body = rows[0], rows[1:]
+    header, body = change(header, body)
+    with open(path, "w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle, lineterminator="\n")
+        writer.writerow(header)
+        writer.writerows(body)
+
+
+def set_cell(column, row_index, value):
+    def change(header, body):
+        body[row_index][header.index(column)] = value
+        return header, body
+
+    return change
+
+
+def messages(paths):
+    report = run_validation(paths)
+    return [str(f) for f in report.failures]
+
+
+def only(found, *needles):
+    hits = [m for m in found if all(n in m for n in needles)]
+    assert hits, f"no failure mentions {needles}; got: {found}"
+    return hits[0]
+
+
+def test_shipped_data_is_valid(paths):
+    report = run_validation(paths)
+    assert report.ok, "\n".join(map(str, report.failures))
+    assert report.rows["questions"] == 24
+    assert report.rows["figures"] > 50
+
+
+def test_wrong_type(data_copy):
+    edit(data_copy, "figures.csv", set_cell("value", 2, "sixty-two"))
+    only(messages(data_copy), "data/figures.csv", "column 'value'", "must be a number", "'sixty-two'", "Line(s) 4")
+
+
+def test_out_of_range_percentage(data_copy):
+    edit(data_copy, "survey_questions.csv", set_cell("strongly_agree_pct", 0, "172"))
+    only(messages(data_copy), "data/survey_questions.csv", "column 'strongly_agree_pct'", "between 0 and 100", "Line(s) 2")
+
+
+def test_negative_count_in_figures(data_copy):
+    edit(data_copy, "figures.csv", set_cell("value", 5, "-1000"))
+    only(messages(data_copy), "data/figures.csv", "column 'value'", "not negative", "Line(s) 7")
+
+
+def test_score_above_its_scale(data_copy):
+    edit(data_copy, "culture_scores.csv", set_cell("score", 1, "11.5"))
+    only(messages(data_copy), "data/culture_scores.csv", "column 'score'", "not above the top of its scale", "Line(s) 3")
+
+
+def test_unknown_category(data_copy):
+    edit(data_copy, "deliverables.csv", set_cell("status", 0, "nearly done"))
+    only(messages(data_copy), "data/deliverables.csv", "column 'status'", "must be one of complete, ongoing", "'nearly done'", "Line(s) 2")
+
+
+def test_unknown_csp_area(data_copy):
+    edit(data_copy, "csp_areas.csv", set_cell("csp", 0, "Cambridge"))
+    only(messages(data_copy), "data/csp_areas.csv", "column 'csp'", "'csp_area' list", "Line(s) 2")
+
+
+def test_missing_column(data_copy):
+    def drop(header, body):
+        index = header.index("answered_by")
+        return header[:index] + header[index + 1 :], [row[:index] + row[index + 1 :] for row in body]
+
+    edit(data_copy, "questions.csv", drop)
+    only(messages(data_copy), "data/questions.csv", "column 'answered_by'", "missing from the header (line 1)")
+
+
+def test_duplicate_key(data_copy):
+    def duplicate(header, body):
+        return header, body + [list(body[3])]
+
+    edit(data_copy, "questions.csv", duplicate)
+    found = only(messages(data_copy), "data/questions.csv", "meeting_date + question_number", "must be unique")
+    assert "Line(s) 5, 26" in found
+
+
+def test_dangling_source_reference(data_copy):
+    edit(data_copy, "actions.csv", set_cell("source_id", 1, "pcp-2099-01-01-pack"))
+    only(messages(data_copy), "data/actions.csv", "column 'source_id'", "must exist in sources.csv column source_id", "'pcp-2099-01-01-pack'", "Line(s) 3")
+
+
+def test_dangling_meeting_reference(data_copy):
+    edit(data_copy, "agenda_items.csv", set_cell("meeting_date", 0, "2023-02-02"))
+    only(messages(data_copy), "data/agenda_items.csv", "column 'meeting_date'", "must exist in meetings.csv", "Line(s) 2")
+
+
+def test_unparseable_date(data_copy):
+    edit(data_copy, "precept_cycle.csv", set_cell("step_date", 0, "2023-02-30"))
+    only(messages(data_copy), "data/precept_cycle.csv", "column 'step_date'", "YYYY-MM-DD and a real date", "'2023-02-30'", "Line(s) 2")
+
+
+def test_date_in_wrong_format(data_copy):
+    edit(data_copy, "meetings.csv", set_cell("meeting_date", 3, "15/03/2023"))
+    only(messages(data_copy), "data/meetings.csv", "column 'meeting_date'", "Line(s) 5")
+
+
+def test_required_value_blank(data_copy):
+    edit(data_copy, "questions.csv", set_cell("gist", 6, ""))
+    only(messages(data_copy), "data/questions.csv", "column 'gist'", "a value is required", "Line(s) 8")
+
+
+def test_empty_file(data_copy):
+    (data_copy.data / "culture_blockers.csv").write_text("")
+    only(messages(data_copy), "data/culture_blockers.csv", "the file is empty")
+
+
+def test_header_only_file(data_copy):
+    path = data_copy.data / "culture_words.csv"
+    path.write_text(path.read_text().splitlines()[0] + "\n")
+    only(messages(data_copy), "data/culture_words.csv", "header but no rows")
+
+
+def test_figure_not_in_its_cited_paper(data_copy):
+    def wrong(header, body):
+        row = next(r for r in body if r[header.index("figure_id")] == "comms_press_releases_2022_23")
+        row[header.index("value")] = "41"
+        row[header.index("as_printed")] = "41"
+        return header, body
+
+    edit(data_copy, "figures.csv", wrong)
+    found = only(messages(data_copy), "data/figures.csv", "column 'as_printed'", "not printed in the paper it cites", "'41'")
+    assert "Line(s)" in found
+
+
+def test_value_that_disagrees_with_the_printed_figure(data_copy):
+    def wrong(header, body):
+        row = next(r for r in body if r[header.index("as_printed")] == "£634,285")
+        row[header.index("value")] = "634000"
+        return header, body
+
+    edit(data_copy, "figures.csv", wrong)
+    only(messages(data_copy), "data/figures.csv", "column 'value'", "does not match the figure as printed ('£634,285')")
+
+
+def test_derived_figure_is_recomputed(data_copy):
+    def wrong(header, body):
+        row = next(r for r in body if r[header.index("derived_from")])
+        row[header.index("value")] = "1700"
+        return header, body
+
+    edit(data_copy, "figures.csv", wrong)
+    only(messages(data_copy), "data/figures.csv", "does not match its derivation")
+
+
+def test_undeclared_column(data_copy):
+    def extra(header, body):
+        return header + ["mood"], [row + ["cheerful"] for row in body]
+
+    edit(data_copy, "csp_areas.csv", extra)
+    only(messages(data_copy), "data/csp_areas.csv", "column 'mood'", "not declared in data/dictionary.yaml")
+
+
+def test_validate_raises_and_remembers_only_success(data_copy):
+    edit(data_copy, "deliverables.csv", set_cell("status", 0, "nearly done"))
+    with pytest.raises(DataValidationError) as error:
+        validate(data_copy, use_cache=False)
+    assert "data/deliverables.csv" in str(error.value)
+    assert not (data_copy.cache / "validated").exists()
