@@ -101,16 +101,68 @@ def briefing_key(paths: Paths, notebook: Path, parameters: dict, topic_dates: li
     )
 
 
-def execute_job(job: Job, paths: Paths) -> dict:
-    """Run one notebook with papermill (in a worker process). Never raises."""
+# Imported into each kernel before it is handed a notebook: the libraries every briefing
+# uses, and one tiny chart so vl-convert's JavaScript engine is running. No notebook code
+# runs and no data is read, so a kernel may warm up while the data is being validated.
+WARM_UP = """
+import altair, pandas, vl_convert
+import briefing.charts, briefing.comms, briefing.communities, briefing.context, briefing.culture, briefing.precept
+vl_convert.vegalite_to_svg({"data": {"values": [{"a": 1}]}, "mark": "bar", "encoding": {"x": {"field": "a", "type": "quantitative"}}})
+"""
+
+_warm = {"kernel": None}
+_jobs_waiting = None
+
+
+def _worker_start(paths: Paths, waiting) -> None:
+    """Worker process start: set the kernels' environment and warm the first kernel."""
+    global _jobs_waiting
+    _jobs_waiting = waiting
     os.environ["BRIEFING_ROOT"] = str(paths.root)
     os.environ["BRIEFING_DATA_DIR"] = str(paths.data)
     # Take the kernel from this environment, not a user-wide 'python3' kernel spec.
     os.environ["JUPYTER_PREFER_ENV_PATH"] = "1"
     os.environ.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")
+    _warm["kernel"] = _start_kernel(paths)
+
+
+def _start_kernel(paths: Paths):
+    """Start a fresh kernel for one notebook and send it the warm-up imports."""
+    from jupyter_client.manager import KernelManager
+
+    paths.logs.mkdir(parents=True, exist_ok=True)
+    manager = KernelManager(kernel_name="python3")
+    with open(paths.logs / "kernels.log", "ab") as kernel_log:
+        manager.start_kernel(cwd=str(paths.notebooks), stderr=kernel_log, stdout=kernel_log)
+    client = manager.client()
+    client.start_channels()
+    client.execute(WARM_UP, silent=True, store_history=False)
+    client.stop_channels()
+    return manager
+
+
+def _take_kernel(paths: Paths):
+    kernel, _warm["kernel"] = _warm["kernel"], None
+    return kernel if kernel is not None and kernel.is_alive() else _start_kernel(paths)
+
+
+def execute_job(job: Job, paths: Paths) -> dict:
+    """Run one notebook with papermill in a fresh kernel (in a worker process). Never raises.
+
+    Each notebook gets a kernel of its own, used once and shut down, so no state passes
+    between briefings. While it runs, the next kernel warms up if any job is still waiting.
+    """
     import papermill
     from papermill.exceptions import PapermillExecutionError
 
+    if _jobs_waiting is None:  # called outside a worker (one job, or --jobs 1)
+        _worker_start(paths, None)
+    else:
+        with _jobs_waiting.get_lock():
+            _jobs_waiting.value -= 1
+    kernel = _take_kernel(paths)
+    if _jobs_waiting is not None and _jobs_waiting.value > 0:
+        _warm["kernel"] = _start_kernel(paths)
     executed = paths.executed / job.meeting_date / f"{job.kind}.ipynb"
     executed.parent.mkdir(parents=True, exist_ok=True)
     started = time.perf_counter()
@@ -124,6 +176,7 @@ def execute_job(job: Job, paths: Paths) -> dict:
             progress_bar=False,
             log_output=False,
             cwd=str(paths.notebooks),
+            km=kernel,
         )
     except PapermillExecutionError as error:
         failed = paths.failed / job.meeting_date / f"{job.kind}.ipynb"
@@ -139,7 +192,15 @@ def execute_job(job: Job, paths: Paths) -> dict:
         return {"ok": False, "message": message}
     except Exception as error:  # the kernel died, or the notebook could not be read
         return {"ok": False, "message": f"notebooks/{job.kind}.ipynb could not run for {job.meeting_date}: {type(error).__name__}: {error}"}
+    finally:
+        kernel.shutdown_kernel(now=True)
     return {"ok": True, "executed": str(executed), "seconds": time.perf_counter() - started}
+
+
+def _shutdown_warm_kernel() -> None:
+    kernel, _warm["kernel"] = _warm["kernel"], None
+    if kernel is not None:
+        kernel.shutdown_kernel(now=True)
 
 
 def _relative(path: Path, paths: Paths) -> str:
@@ -210,9 +271,9 @@ def build(
     return report
 
 
-def _validate(paths: Paths, progress) -> bool:
+def _validate(paths: Paths, progress, force: bool = False) -> bool:
     stamp = paths.cache / "validated" / fingerprints.validation_key(paths.data)
-    if stamp.exists():
+    if stamp.exists() and not force:
         progress.done("validate", "data unchanged since it last passed validation")
         return False
     progress.stage("validate", "Validating data with Great Expectations")
@@ -224,25 +285,22 @@ def _validate(paths: Paths, progress) -> bool:
 
 
 def _build_locked(paths, all_params, selected, force, jobs, progress, report) -> None:
-    report.validated = _validate(paths, progress)
     data_key = fingerprints.data_fingerprint(paths.data)
     code_key = fingerprints.code_fingerprint()
-
-    planned: list[Job] = []
-    for day, params in selected.items():
-        for kind in params.briefings.needed():
-            parameters = params.notebook_parameters(kind)
-            topic_dates = sorted(d for d, p in all_params.items() if getattr(p.briefings, kind) is not None)
-            key = briefing_key(paths, paths.notebook(kind), parameters, topic_dates, data_key, code_key)
-            job = Job(day, kind, parameters, key)
-            if not force and _up_to_date(paths, f"{day}/{kind}", paths.briefing_html(day, kind), key):
-                report.unchanged.append((day, kind))
-            else:
-                planned.append(job)
+    planned, report.unchanged = plan(paths, all_params, selected, force, data_key, code_key)
+    # Workers and their first kernels start now and warm up while the data is validated;
+    # no notebook runs unless validation passes.
+    workers = _Workers(paths, min(jobs, len(planned)), len(planned)) if planned else None
+    try:
+        report.validated = _validate(paths, progress, force)
+        if planned:
+            progress.stage("execute", f"Executing {len(planned)} notebook(s) with papermill, {min(jobs, len(planned))} at a time", total=len(planned))
+            results = _execute_all(planned, paths, jobs, progress, workers)
+    finally:
+        if workers is not None:
+            workers.close()
 
     if planned:
-        progress.stage("execute", f"Executing {len(planned)} notebook(s) with papermill, {min(jobs, len(planned))} at a time", total=len(planned))
-        results = _execute_all(planned, paths, jobs, progress)
         progress.stage("render", "Rendering pages with the house template", total=len(planned))
         for job in planned:
             result = results[job]
@@ -264,23 +322,70 @@ def _build_locked(paths, all_params, selected, force, jobs, progress, report) ->
     _write_indexes(paths, all_params, selected, data_key, code_key, force, progress, report)
 
 
-def _execute_all(planned: list[Job], paths: Paths, jobs: int, progress) -> dict:
-    results = {}
-    if jobs <= 1 or len(planned) == 1:
-        for job in planned:
-            results[job] = execute_job(job, paths)
-            progress.advance("execute", f"{job.meeting_date} {job.kind}")
-        return results
-    import multiprocessing
+def plan(paths: Paths, all_params: dict, selected: dict, force: bool, data_key: str, code_key: str) -> tuple[list[Job], list[tuple[str, str]]]:
+    """The briefings to execute, and those already up to date with their inputs."""
+    planned: list[Job] = []
+    unchanged: list[tuple[str, str]] = []
+    for day, params in selected.items():
+        for kind in params.briefings.needed():
+            parameters = params.notebook_parameters(kind)
+            topic_dates = sorted(d for d, p in all_params.items() if getattr(p.briefings, kind) is not None)
+            key = briefing_key(paths, paths.notebook(kind), parameters, topic_dates, data_key, code_key)
+            if not force and _up_to_date(paths, f"{day}/{kind}", paths.briefing_html(day, kind), key):
+                unchanged.append((day, kind))
+            else:
+                planned.append(Job(day, kind, parameters, key))
+    return planned, unchanged
 
-    context = multiprocessing.get_context("forkserver")
-    with ProcessPoolExecutor(max_workers=min(jobs, len(planned)), mp_context=context) as pool:
-        futures = {pool.submit(execute_job, job, paths): job for job in planned}
+
+class _Workers:
+    """Worker processes that start (and warm their first kernel) while the data is validated.
+
+    Workers come from a forkserver that has imported papermill once, so each worker does
+    not pay that import again. Nothing runs a notebook until `run` is called, which the
+    build does only after validation has passed.
+    """
+
+    def __init__(self, paths: Paths, count: int, planned: int):
+        import multiprocessing
+
+        context = multiprocessing.get_context("forkserver")
+        context.set_forkserver_preload(["papermill", "jupyter_client.manager", "briefing.build"])
+        self.paths = paths
+        self.waiting = context.Value("i", planned)
+        self.pool = ProcessPoolExecutor(max_workers=count, mp_context=context, initializer=_worker_start, initargs=(paths, self.waiting))
+        # Start every worker now, so their kernels warm up during validation.
+        self.ready = [self.pool.submit(_noop) for _ in range(count)]
+
+    def run(self, planned: list[Job], progress) -> dict:
+        results = {}
+        futures = {self.pool.submit(execute_job, job, self.paths): job for job in planned}
         for future in as_completed(futures):
             job = futures[future]
             results[job] = future.result()
             progress.advance("execute", f"{job.meeting_date} {job.kind}")
-    return results
+        return results
+
+    def close(self) -> None:
+        for _ in range(len(self.ready)):
+            self.pool.submit(_shutdown_warm_kernel)
+        self.pool.shutdown(wait=True, cancel_futures=False)
+
+
+def _noop() -> None:
+    return None
+
+
+def _execute_all(planned: list[Job], paths: Paths, jobs: int, progress, workers: _Workers | None = None) -> dict:
+    """Execute the planned notebooks, in worker processes when more than one may run at once."""
+    if workers is None:
+        results = {}
+        for job in planned:
+            results[job] = execute_job(job, paths)
+            progress.advance("execute", f"{job.meeting_date} {job.kind}")
+        _shutdown_warm_kernel()
+        return results
+    return workers.run(planned, progress)
 
 
 def _render(job: Job, executed: Path) -> str:

@@ -14,8 +14,7 @@ from dataclasses import dataclass
 import pandas as pd
 from markupsafe import Markup, escape
 
-from briefing.components import Html, details, table, tag
-from briefing.render import slug
+from briefing.components import Html, details, slug, table, tag
 
 # Okabe-Ito: distinguishable with the common colour-vision deficiencies.
 PALETTE = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000"]
@@ -94,7 +93,7 @@ def bar_chart(frame: pd.DataFrame, category: str, value: str, value_title: str, 
     return (bars + labels).properties(width=300, height=max(60, height_per_bar * len(frame)))
 
 
-def timeline_chart(frame: pd.DataFrame, date_field: str, label_field: str, kind_field: str):
+def timeline_chart(frame: pd.DataFrame, date_field: str, label_field: str, kind_field: str, label_limit: int = 280):
     """Events on a time axis, each labelled directly; shape and colour both mark the kind."""
     import altair as alt
 
@@ -102,22 +101,23 @@ def timeline_chart(frame: pd.DataFrame, date_field: str, label_field: str, kind_
     frame = frame[[date_field, label_field, kind_field]].assign(**{date_field: frame[date_field].dt.strftime("%Y-%m-%d")})
     base = alt.Chart(frame).encode(
         x=alt.X(f"{date_field}:T", title=None, axis=alt.Axis(format="%b %Y", labelAngle=0, tickCount=6)),
-        y=alt.Y(f"{label_field}:N", sort=None, title=None, axis=alt.Axis(labelLimit=280)),
+        y=alt.Y(f"{label_field}:N", sort=None, title=None, axis=alt.Axis(labelLimit=label_limit)),
     )
+    legend = alt.Legend(title="Kind of event", orient="bottom", columns=3)
     points = base.mark_point(size=90, filled=True).encode(
-        color=alt.Color(f"{kind_field}:N", scale=alt.Scale(domain=kinds, range=PALETTE[: len(kinds)]), legend=alt.Legend(title="Kind of event", orient="bottom")),
-        shape=alt.Shape(f"{kind_field}:N", scale=alt.Scale(domain=kinds), legend=alt.Legend(title="Kind of event", orient="bottom")),
+        color=alt.Color(f"{kind_field}:N", scale=alt.Scale(domain=kinds, range=PALETTE[: len(kinds)]), legend=legend),
+        shape=alt.Shape(f"{kind_field}:N", scale=alt.Scale(domain=kinds), legend=legend),
     )
     return points.properties(width=280, height=max(80, 24 * len(frame)))
 
 
-def dot_scale_chart(frame: pd.DataFrame, category: str, value: str, low: float, high: float, value_title: str):
+def dot_scale_chart(frame: pd.DataFrame, category: str, value: str, low: float, high: float, value_title: str, label_limit: int = 300):
     """Dots on a fixed scale from `low` to `high`, with values printed beside them."""
     import altair as alt
 
     frame = frame[[category, value]]
     base = alt.Chart(frame).encode(
-        y=alt.Y(f"{category}:N", sort=None, title=None, axis=alt.Axis(labelLimit=300)),
+        y=alt.Y(f"{category}:N", sort=None, title=None, axis=alt.Axis(labelLimit=label_limit)),
         x=alt.X(f"{value}:Q", scale=alt.Scale(domain=[low, high]), title=value_title),
     )
     dots = base.mark_point(filled=True, size=80, color=PRIMARY)

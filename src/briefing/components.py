@@ -7,9 +7,15 @@ goes through `markupsafe.escape`; only markup built in this module is trusted, s
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 
 from markupsafe import Markup, escape
+
+
+def slug(text: str) -> str:
+    """An id for a heading or chart: lower case words joined by hyphens."""
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "section"
 
 
 class Html:

@@ -204,7 +204,13 @@ class Briefing:
         """'Dated' label with the figure's date, or nothing for a current figure."""
         if not self.dated(row):
             return Markup("")
-        return Markup(" ") + badge(f"Dated: {short_date(rules.figure_date(row))}", "dated")
+        when = rules.figure_date(row)
+        label = f"Dated: {short_date(when)}"
+        if not isinstance(row.get("period_end"), pd.Timestamp) or pd.isna(row.get("period_end")):
+            entry = self.source(row["source_id"])
+            if entry["date_estimated"]:
+                label = f"Dated: about {when.strftime('%b %Y')} (paper's date estimated)"
+        return Markup(" ") + badge(label, "dated")
 
     def ask(self, text: str, prompted_by: str, row=None) -> None:
         """Add a question members may wish to ask, citing what prompted it."""
@@ -222,7 +228,7 @@ class Briefing:
         ]
         return Html(tag("div", tag("ol", Markup("").join(items)), class_="questions"))
 
-    def contradiction_flags(self, frame: pd.DataFrame, key: str, value: str, render_value, label: str) -> Html:
+    def contradiction_flags(self, frame: pd.DataFrame, key: str, value: str, render_value, label: str, noun: str = "figures") -> Html:
         """Side-by-side panels for each fact the papers state differently, and a question."""
         found = rules.contradictions(frame, key, value)
         if not found:
@@ -234,10 +240,10 @@ class Briefing:
                 for _, row in group.iterrows()
             )
             first = group.iloc[0]
-            parts.append(flag("Papers disagree", f"{first[label]}: the papers give different figures."))
+            parts.append(flag("Papers disagree", f"{first[label]}: the papers give different {noun}."))
             parts.append(Html(tag("div", panels, class_="side-by-side")))
-            values = " and ".join(render_value(r) for _, r in group.iterrows())
-            self.ask(f"Which is right for {first[label].lower()}: {values}?", f"two papers disagree ({values})", first)
+            values = " or ".join(render_value(r) for _, r in group.iterrows())
+            self.ask(f"The papers disagree on this ({first[label]}): which is right, {values}?", f"two papers disagree ({values})", first)
         return join(parts)
 
     # ----- actions and changes ---------------------------------------------------------------

@@ -283,7 +283,7 @@ def timeline(ctx: Briefing) -> Html:
         )
         parts.append(Html(tag("div", panels, class_="side-by-side")))
         ctx.ask(
-            "On what date was the finished Culture Statement published to officers and staff, given that the paper dates its launch both to the end of 2021 and to July 2022?",
+            f"On what date was the finished Culture Statement published to officers and staff, given that the paper dates its launch both {' and '.join(launches['date_as_printed'])}?",
             " and ".join(f"launch dated \u201c{r['date_as_printed']}\u201d" for _, r in launches.iterrows()),
             launches.iloc[0],
         )

@@ -16,15 +16,11 @@ from markupsafe import escape
 from nbconvert.preprocessors import Preprocessor
 from traitlets import Set
 
+from briefing.components import slug
 from briefing.config import NBCONVERT_TEMPLATE, TEMPLATES_DIR
 
 HIDDEN_TAGS = {"parameters", "injected-parameters", "remove-cell"}
 SECTION_HEADING = re.compile(r"^##\s+(?P<text>[^#].*?)\s*$", re.MULTILINE)
-
-
-def slug(text: str) -> str:
-    """An id for a heading: lower case words joined by hyphens."""
-    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "section"
 
 
 class RemoveTaggedCells(Preprocessor):

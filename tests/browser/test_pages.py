@@ -383,9 +383,14 @@ def contrast(a: str, b: str) -> float:
 
 
 def _palette() -> list[str]:
-    from briefing.charts import PALETTE
+    """briefing.charts.PALETTE, read from the source (importing charts pulls in pandas and Altair)."""
+    import ast
 
-    return list(PALETTE)
+    tree = ast.parse((Path(__file__).resolve().parents[2] / "src" / "briefing" / "charts.py").read_text(encoding="utf-8"))
+    for node in tree.body:
+        if isinstance(node, ast.Assign) and any(isinstance(t, ast.Name) and t.id == "PALETTE" for t in node.targets):
+            return list(ast.literal_eval(node.value))
+    raise AssertionError("PALETTE not found in src/briefing/charts.py")
 
 
 def test_contrast_formula():

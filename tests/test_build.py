@@ -1,0 +1,159 @@
+"""End-to-end builds: reproducible, incremental, as-of, and safe when a notebook fails."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from dataclasses import replace
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from briefing import build as build_module
+from briefing.build import build
+from briefing.errors import DataValidationError, NotebookError, ParamsError
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="session")
+def rebuilt(paths, tmp_path_factory):
+    """Every meeting in params/ built from scratch into a fresh folder."""
+    root = tmp_path_factory.mktemp("rebuild")
+    fresh = replace(paths, briefings=root / "briefings", build=root / "build")
+    report = build(fresh, None, force=True, jobs=2)
+    return fresh, report
+
+
+def test_rebuild_of_every_meeting_reproduces_the_committed_pack(paths, rebuilt):
+    fresh, report = rebuilt
+    assert report.ok and report.built
+    committed = sorted(p.relative_to(paths.briefings) for p in paths.briefings.rglob("*.html"))
+    produced = sorted(p.relative_to(fresh.briefings) for p in fresh.briefings.rglob("*.html"))
+    assert produced == committed, "the committed pack has different pages: run 'make briefings' and commit briefings/"
+    different = [str(p) for p in committed if (paths.briefings / p).read_bytes() != (fresh.briefings / p).read_bytes()]
+    assert not different, f"committed pages differ from a fresh build: {different}; run 'briefing build --all' and commit"
+
+
+def test_every_meeting_has_an_index_and_its_briefings(paths, rebuilt):
+    fresh, _ = rebuilt
+    from briefing.params import load_all_params
+
+    for day, params in load_all_params(paths.params).items():
+        assert (fresh.briefings / day / "index.html").exists()
+        for kind in params.briefings.needed():
+            assert (fresh.briefings / day / f"{kind}.html").exists()
+    site = (fresh.briefings / "index.html").read_text()
+    assert site.index("2024-03-13/index.html") < site.index("2023-02-01/index.html"), "meetings are listed newest first"
+
+
+def test_meeting_index_links_agenda_items_to_briefings(rebuilt):
+    fresh, _ = rebuilt
+    page = (fresh.briefings / "2023-03-15" / "index.html").read_text()
+    for kind in ("comms", "communities", "culture"):
+        assert f'href="{kind}.html"' in page
+    assert "Item 9" in page  # on the agenda, but needs no briefing
+
+
+def test_noop_rebuild_starts_no_kernel(rebuilt, monkeypatch):
+    fresh, _ = rebuilt
+
+    def no_kernels(*args, **kwargs):
+        raise AssertionError("a kernel was started for an unchanged briefing")
+
+    monkeypatch.setattr(build_module, "_execute_all", no_kernels)
+    before = {p: p.read_bytes() for p in fresh.briefings.rglob("*.html")}
+    report = build(fresh, None, force=False, jobs=2)
+    assert report.built == [] and len(report.unchanged) >= 6
+    assert report.pages_written == []
+    assert {p: p.read_bytes() for p in fresh.briefings.rglob("*.html")} == before
+
+
+def test_a_changed_params_file_replans_only_its_meeting(rebuilt, tmp_path):
+    from briefing import fingerprints
+    from briefing.params import load_all_params
+
+    fresh, _ = rebuilt
+    shutil.copytree(fresh.params, tmp_path / "params")
+    changed = tmp_path / "params" / "2024-02-14.yaml"
+    changed.write_text(changed.read_text().replace("agenda_item: ''", "agenda_item: '3'"))
+    local = replace(fresh, params=tmp_path / "params")
+    all_params = load_all_params(local.params)
+    data_key, code_key = fingerprints.data_fingerprint(local.data), fingerprints.code_fingerprint()
+    planned, unchanged = build_module.plan(local, all_params, all_params, False, data_key, code_key)
+    assert [(j.meeting_date, j.kind) for j in planned] == [("2024-02-14", "precept")]
+    assert ("2024-01-31", "precept") in unchanged and ("2023-03-15", "comms") in unchanged
+
+
+def test_failing_notebook_keeps_last_good_page_and_names_cell(paths, tmp_path):
+    notebooks = tmp_path / "notebooks"
+    shutil.copytree(paths.notebooks, notebooks)
+    local = replace(paths, notebooks=notebooks, briefings=tmp_path / "briefings", build=tmp_path / "build")
+    good = paths.briefings / "2024-02-14" / "precept.html"
+    target = local.briefings / "2024-02-14" / "precept.html"
+    target.parent.mkdir(parents=True)
+    shutil.copy(good, target)
+    before = target.read_bytes()
+
+    notebook = nbformat.read(notebooks / "precept.ipynb", as_version=4)
+    broken = nbformat.v4.new_code_cell('raise ValueError("figure table has no rows for this meeting")')
+    broken["id"] = "broken-cell"
+    notebook.cells.insert(4, broken)
+    nbformat.write(notebook, notebooks / "precept.ipynb")
+
+    with pytest.raises(NotebookError) as error:
+        build(local, ["2024-02-14"], force=True, jobs=1)
+    message = str(error.value)
+    assert "notebooks/precept.ipynb" in message
+    assert "cell 5" in message
+    assert "ValueError: figure table has no rows for this meeting" in message
+    assert target.read_bytes() == before, "the last good page was changed by a failed build"
+    kept = local.failed / "2024-02-14" / "precept.ipynb"
+    assert kept.exists() and "figure table has no rows" in kept.read_text()
+
+
+def test_invalid_params_stop_the_build_before_anything_runs(paths, tmp_path, monkeypatch):
+    shutil.copytree(paths.params, tmp_path / "params")
+    (tmp_path / "params" / "2023-03-15.yaml").write_text("meeting_date: 2023-03-15\nbriefings:\n  comms:\n    agenda_itme: '6'\n")
+    local = replace(paths, params=tmp_path / "params", briefings=tmp_path / "briefings", build=tmp_path / "build")
+    monkeypatch.setattr(build_module, "_validate", lambda *a: pytest.fail("validation ran despite bad params"))
+    with pytest.raises(ParamsError, match=r"params/2023-03-15.yaml, key 'briefings.comms.agenda_itme': unknown key"):
+        build(local, ["2023-03-15"])
+    assert not (tmp_path / "briefings").exists()
+
+
+def test_invalid_data_stops_the_build_before_any_notebook(data_copy, tmp_path, monkeypatch):
+    path = data_copy.data / "deliverables.csv"
+    path.write_text(path.read_text().replace(",ongoing,", ",nearly done,", 1))
+    local = replace(data_copy, briefings=tmp_path / "out")
+    monkeypatch.setattr(build_module, "_execute_all", lambda *a, **k: pytest.fail("a notebook ran on invalid data"))
+    with pytest.raises(DataValidationError, match="data/deliverables.csv, column 'status'"):
+        build(local, ["2023-03-15"])
+
+
+def test_as_of_build_excludes_later_rows(paths):
+    from briefing.context import open_briefing
+
+    early = open_briefing("precept", "2023-02-01", paths=paths, precept_year="2023/24", agenda_item="", reserve_meeting=False)
+    assert early.data.table("questions").empty, "the 1 Feb 2023 minutes were public only on 15 Mar 2023"
+    assert early.figure("precept_survey_2023_24_responses") is None, "640 responses were first printed on 15 Mar 2023"
+    assert early.figure("precept_illustration_band_d_monthly_pence") is not None
+    later = open_briefing("precept", "2024-01-31", paths=paths, precept_year="2024/25", agenda_item="", reserve_meeting=False)
+    assert len(later.data.table("questions")) == 24
+    assert later.value("precept_survey_2023_24_responses") == 640
+
+
+def test_as_of_page_shows_nothing_published_after_the_meeting(paths):
+    page = (paths.briefings / "2023-02-01" / "precept.html").read_text()
+    assert "640" not in page
+    assert "1,732" not in page
+    assert "37p a month" in page
+
+
+def test_executed_notebooks_are_kept_for_audit_not_circulated(rebuilt):
+    fresh, _ = rebuilt
+    executed = list((fresh.build / "executed").rglob("*.ipynb"))
+    assert executed
+    assert not list(fresh.briefings.rglob("*.ipynb"))
+    assert json.loads(executed[0].read_text())["metadata"]["papermill"]["parameters"]["meeting_date"]
