@@ -1,0 +1,751 @@
+"""Speed and memory benchmark of the briefing build, written to BENCHMARKS.md.
+
+Run by `make bench` as `.venv/bin/python benchmarks/bench.py`. Every measurement runs the
+shipped notebooks, params and data in a separate process and times the whole process
+(wall clock), so start-up, imports, kernels and validation are all counted:
+
+  (a) `briefing build --force DATE` for 2023-03-15 (three briefings) and 2023-02-01 (one),
+      cold: a fresh project root (BRIEFING_ROOT) with an empty build cache, so the build
+      validates the data with Great Expectations, and a fresh output folder.
+  (b) the same packs the naive way: per briefing, the `papermill` CLI then the
+      `jupyter nbconvert --to html --no-input` CLI, one after the other (fresh root too,
+      so the first notebook validates the data).
+  (c) the floor: one Python process that imports the libraries once, validates once,
+      executes the notebooks' code in-process (no kernel) and renders with the house
+      template (briefing.render.render_notebook), writing the same pages and indexes.
+  (d) a no-op rebuild: `briefing build --all` into a folder already built; no kernel may start.
+  (e) `briefing build --all --force`, cold as in (a), with `--jobs 1` and `--jobs 2`.
+
+Peak memory is the largest sum of resident memory (RSS) over the whole process tree
+(parent, pool workers, kernels), sampled every 50 ms. Runs are interleaved round-robin
+(a, b, c, e, d, then again) so that a change in machine load hits every measurement alike.
+
+Options: --runs N (default 5), --only a,b,... (measurements to run), --output FILE
+(default BENCHMARKS.md at the repository root), --note TEXT (shown at the top of the
+report), --keep (keep the temporary folders), --no-warmup.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from dataclasses import dataclass, field
+from datetime import datetime
+from importlib import metadata
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+PACKS = ("2023-03-15", "2023-02-01")  # three briefings; one briefing
+SAMPLE_SECONDS = 0.05
+MEMORY_LIMIT_MB = 1000  # 1 GB taken as 10^9 bytes (the stricter reading)
+LIBRARIES = (
+    "papermill",
+    "nbconvert",
+    "nbclient",
+    "ipykernel",
+    "jupyter-client",
+    "pandas",
+    "altair",
+    "vl-convert-python",
+    "great-expectations",
+    "psutil",
+)
+GROUPS = "abcde"
+
+
+def _bin_dir() -> Path:
+    """The venv's bin folder: that of this interpreter when it holds `briefing`, else .venv/bin."""
+    here = Path(sys.executable).parent
+    return here if (here / "briefing").exists() else REPO / ".venv" / "bin"
+
+
+BIN = _bin_dir()
+PYTHON = BIN / "python"
+
+
+# ----- process-tree sampling ----------------------------------------------------------------
+
+
+class TreeSampler(threading.Thread):
+    """Every 50 ms, sum the RSS of a process and all its descendants; keep the maximum.
+
+    Also notes every process that looked like a Jupyter kernel (ipykernel_launcher), so a
+    measurement can prove that no kernel started. Uses psutil when the venv has it, else /proc.
+    """
+
+    def __init__(self, pid: int):
+        super().__init__(daemon=True)
+        self.pid = pid
+        self.peak_rss = 0
+        self.peak_processes = 0
+        self.kernels: set[int] = set()
+        self._seen: set[int] = set()
+        self._stop = threading.Event()
+        try:
+            import psutil
+
+            self._psutil = psutil
+        except ImportError:  # pragma: no cover - psutil is in the venv today
+            self._psutil = None
+
+    def stop(self) -> None:
+        self._stop.set()
+        self.join()
+
+    def run(self) -> None:
+        while not self._stop.is_set():
+            try:
+                self._sample()
+            except Exception:  # a process vanished mid-sample; the next sample will do
+                pass
+            self._stop.wait(SAMPLE_SECONDS)
+
+    def _sample(self) -> None:
+        tree = self._tree_psutil() if self._psutil else self._tree_proc()
+        total = 0
+        for pid, rss in tree:
+            total += rss
+            if pid not in self._seen:
+                self._seen.add(pid)
+                if "ipykernel" in self._cmdline(pid):
+                    self.kernels.add(pid)
+        self.peak_rss = max(self.peak_rss, total)
+        self.peak_processes = max(self.peak_processes, len(tree))
+
+    def _tree_psutil(self) -> list[tuple[int, int]]:
+        psutil = self._psutil
+        try:
+            root = psutil.Process(self.pid)
+            processes = [root] + root.children(recursive=True)
+        except psutil.NoSuchProcess:
+            return []
+        tree = []
+        for process in processes:
+            try:
+                tree.append((process.pid, process.memory_info().rss))
+            except (psutil.NoSuchProcess, psutil.AccessDenied):
+                continue
+        return tree
+
+    def _tree_proc(self) -> list[tuple[int, int]]:
+        children: dict[int, list[int]] = {}
+        for entry in Path("/proc").iterdir():
+            if not entry.name.isdigit():
+                continue
+            try:
+                stat = (entry / "stat").read_text()
+            except OSError:
+                continue
+            ppid = int(stat.rsplit(")", 1)[1].split()[1])
+            children.setdefault(ppid, []).append(int(entry.name))
+        pids, queue = [], [self.pid]
+        while queue:
+            pid = queue.pop()
+            pids.append(pid)
+            queue += children.get(pid, [])
+        tree = []
+        for pid in pids:
+            try:
+                for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+                    if line.startswith("VmRSS:"):
+                        tree.append((pid, int(line.split()[1]) * 1024))
+                        break
+            except OSError:
+                continue
+        return tree
+
+    def _cmdline(self, pid: int) -> str:
+        try:
+            return Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+        except OSError:
+            return ""
+
+
+@dataclass
+class Run:
+    """One timed process: wall seconds, peak tree RSS, kernels seen, and its log."""
+
+    seconds: float
+    peak_rss: int
+    kernels: int
+    processes: int
+    stdout: str
+    stderr: str
+    started: float  # time.time() at start, to place log timestamps
+
+
+class BenchError(RuntimeError):
+    pass
+
+
+def run_timed(command: list[str], env: dict, cwd: Path, label: str) -> Run:
+    """Run `command` to completion; raise BenchError (with its stderr) if it fails."""
+    with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
+        started_wall = time.time()
+        started = time.perf_counter()
+        process = subprocess.Popen(command, env=env, cwd=cwd, stdout=out, stderr=err, stdin=subprocess.DEVNULL)
+        sampler = TreeSampler(process.pid)
+        sampler.start()
+        code = process.wait()
+        seconds = time.perf_counter() - started
+        sampler.stop()
+        out.seek(0)
+        err.seek(0)
+        stdout, stderr = out.read(), err.read()
+    if code != 0:
+        tail = "\n".join((stderr or stdout).strip().splitlines()[-25:])
+        raise BenchError(f"{label}: `{' '.join(map(str, command))}` exited with {code}:\n{tail}")
+    return Run(seconds, sampler.peak_rss, len(sampler.kernels), sampler.peak_processes, stdout, stderr, started_wall)
+
+
+# ----- fresh project roots --------------------------------------------------------------------
+
+
+class Workspace:
+    """Temporary project roots: symlinks to the shipped notebooks/, params/ and data/, an empty build/."""
+
+    def __init__(self, keep: bool):
+        self.base = Path(tempfile.mkdtemp(prefix="briefing-bench-"))
+        self.keep = keep
+        self.count = 0
+
+    def fresh_root(self, label: str) -> Path:
+        self.count += 1
+        root = self.base / f"{self.count:03d}-{label}"
+        root.mkdir()
+        for name in ("notebooks", "params", "data"):
+            (root / name).symlink_to(REPO / name, target_is_directory=True)
+        (root / "build").mkdir()  # empty: no validation stamp, no page records
+        return root
+
+    def discard(self, root: Path) -> None:
+        if not self.keep:
+            shutil.rmtree(root, ignore_errors=True)
+
+    def close(self) -> None:
+        if not self.keep:
+            shutil.rmtree(self.base, ignore_errors=True)
+
+
+def environment(root: Path) -> dict:
+    """The environment of every measured process: the venv first on PATH, the temporary root."""
+    env = dict(os.environ)
+    env.pop("BRIEFING_DATA_DIR", None)  # always the shipped data (through the root's data/ link)
+    env["BRIEFING_ROOT"] = str(root)
+    env["PATH"] = f"{BIN}{os.pathsep}{env.get('PATH', '')}"
+    env["VIRTUAL_ENV"] = str(BIN.parent)
+    # What `briefing build` sets for its kernels; set for (b) too so every method uses the venv's kernel.
+    env["JUPYTER_PREFER_ENV_PATH"] = "1"
+    env["PYDEVD_DISABLE_FILE_VALIDATION"] = "1"
+    env.setdefault("GX_ANALYTICS_ENABLED", "false")
+    env.pop("PYTHONPROFILEIMPORTTIME", None)
+    return env
+
+
+def pack_jobs(day: str) -> list[tuple[str, dict]]:
+    """(kind, notebook parameters) of each briefing of one meeting, exactly as the build passes them."""
+    from briefing.params import load_params
+
+    params = load_params(REPO / "params" / f"{day}.yaml")
+    return [(kind, params.notebook_parameters(kind)) for kind in params.briefings.needed()]
+
+
+# ----- the measurements -----------------------------------------------------------------------
+
+
+def measure_build(ws: Workspace, label: str, args: list[str]) -> Run:
+    """(a) and (e): the `briefing build` CLI, cold (fresh root, empty cache, fresh output folder)."""
+    root = ws.fresh_root(label)
+    try:
+        run = run_timed([str(BIN / "briefing"), "build", *args, "--output", str(root / "out")], environment(root), root, label)
+        _check_validated(root, label)
+        return run
+    finally:
+        ws.discard(root)
+
+
+def _check_validated(root: Path, label: str) -> None:
+    """The root's build/ started empty, so a validation stamp there proves a real validation ran."""
+    if not any((root / "build" / "cache" / "validated").glob("*")):
+        raise BenchError(f"{label}: no validation stamp was written; the data was not validated")
+
+
+def measure_naive(ws: Workspace, label: str, day: str) -> Run:
+    """(b): per briefing, the papermill CLI then the nbconvert CLI, one after the other."""
+    root = ws.fresh_root(label)
+    try:
+        env = environment(root)
+        out = root / "out"
+        out.mkdir()
+        runs = []
+        started_wall, started = time.time(), time.perf_counter()
+        for kind, parameters in pack_jobs(day):
+            executed = out / f"{kind}.ipynb"
+            command = [str(BIN / "papermill"), f"{kind}.ipynb", str(executed)]
+            for name, value in parameters.items():
+                # -r keeps text as text ('6' would become the int 6 with -p); -p turns False into a bool.
+                command += ["-p", name, str(value)] if isinstance(value, bool) else ["-r", name, str(value)]
+            runs.append(run_timed(command, env, root / "notebooks", f"{label} papermill {kind}"))
+            runs.append(run_timed([str(BIN / "jupyter"), "nbconvert", "--to", "html", "--no-input", str(executed)], env, out, f"{label} nbconvert {kind}"))
+            if not (out / f"{kind}.html").exists():
+                raise BenchError(f"{label}: nbconvert wrote no {kind}.html")
+        seconds = time.perf_counter() - started
+        _check_validated(root, label)
+        return Run(
+            seconds,
+            max(r.peak_rss for r in runs),
+            sum(r.kernels for r in runs),
+            max(r.processes for r in runs),
+            "",
+            "",
+            started_wall,
+        )
+    finally:
+        ws.discard(root)
+
+
+FLOOR_SCRIPT = r'''
+import ast, contextlib, io, json, os, sys, time
+t = {"start": time.perf_counter()}
+args = json.loads(sys.argv[1])
+import nbformat
+from nbformat.v4 import new_code_cell, new_output
+from briefing.build import FOOTER
+from briefing.config import Paths
+from briefing.context import BODY, BRIEFING_TITLES
+from briefing.datasets import load_data
+from briefing.formatting import long_date
+from briefing.pages import meeting_index, site_index
+from briefing.params import load_all_params
+from briefing.render import render_notebook
+from briefing.validation import validate
+t["imports"] = time.perf_counter()
+
+paths = Paths.default()
+output = os.path.abspath(args["output"])
+report = validate(paths, use_cache=False)  # always a real validation
+assert report is not None and report.ok
+t["validate"] = time.perf_counter()
+
+
+def run_cell(source, namespace, count):
+    """Execute a cell like IPython: statements with exec, the last expression's value displayed."""
+    tree = ast.parse(source)
+    last = tree.body.pop() if tree.body and isinstance(tree.body[-1], ast.Expr) else None
+    stdout, stderr = io.StringIO(), io.StringIO()
+    value = None
+    with contextlib.redirect_stdout(stdout), contextlib.redirect_stderr(stderr):
+        exec(compile(tree, "<cell>", "exec"), namespace)
+        if last is not None:
+            value = eval(compile(ast.Expression(last.value), "<cell>", "eval"), namespace)
+    outputs = []
+    for name, stream in (("stdout", stdout), ("stderr", stderr)):
+        if stream.getvalue():
+            outputs.append(new_output("stream", name=name, text=stream.getvalue()))
+    if value is not None:
+        data = {"text/plain": repr(value)}
+        html = getattr(value, "_repr_html_", None)
+        if html is not None:
+            data["text/html"] = html()
+        outputs.append(new_output("execute_result", data=data, execution_count=count))
+    return outputs
+
+
+all_params = load_all_params(paths.params)
+os.chdir(paths.notebooks)  # where papermill runs the kernels
+timings = []
+for day in args["dates"]:
+    for kind, briefing in all_params[day].briefings.needed().items():
+        started = time.perf_counter()
+        parameters = all_params[day].notebook_parameters(kind)
+        notebook = nbformat.read(str(paths.notebook(kind)), as_version=4)
+        # As papermill does: an injected-parameters cell right after the parameters cell.
+        where = next(i for i, c in enumerate(notebook.cells) if "parameters" in c.metadata.get("tags", []))
+        injected = new_code_cell("\n".join(f"{k} = {v!r}" for k, v in parameters.items()), metadata={"tags": ["injected-parameters"]})
+        notebook.cells.insert(where + 1, injected)
+        namespace = {"__name__": "__main__"}
+        count = 0
+        for cell in notebook.cells:
+            if cell.cell_type != "code":
+                continue
+            count += 1
+            cell.outputs = run_cell(cell.source, namespace, count)
+            cell.execution_count = count
+        executed_at = time.perf_counter()
+        kept = paths.executed / day / f"{kind}.ipynb"
+        kept.parent.mkdir(parents=True, exist_ok=True)
+        nbformat.write(notebook, str(kept))
+        day_text = long_date(day)
+        page = {"title": f"{BRIEFING_TITLES[kind]}: {day_text} — {BODY}", "meeting_label": f"Meeting of {day_text}", "footer": FOOTER}
+        html = render_notebook(notebook, page)
+        target = os.path.join(output, day, f"{kind}.html")
+        os.makedirs(os.path.dirname(target), exist_ok=True)
+        with open(target, "w", encoding="utf-8") as handle:
+            handle.write(html)
+        timings.append({"briefing": f"{day} {kind}", "execute": executed_at - started, "render": time.perf_counter() - executed_at})
+t["notebooks"] = time.perf_counter()
+
+data = load_data(paths)
+for day in args["dates"]:
+    with open(os.path.join(output, day, "index.html"), "w", encoding="utf-8") as handle:
+        handle.write(meeting_index(all_params[day], data))
+with open(os.path.join(output, "index.html"), "w", encoding="utf-8") as handle:
+    handle.write(site_index(all_params, data))
+t["indexes"] = time.perf_counter()
+phases = {"imports": t["imports"] - t["start"], "validate": t["validate"] - t["imports"],
+          "notebooks": t["notebooks"] - t["validate"], "indexes": t["indexes"] - t["notebooks"]}
+print("FLOOR " + json.dumps({"phases": phases, "briefings": timings}))
+'''
+
+
+def measure_floor(ws: Workspace, label: str, day: str) -> Run:
+    """(c): one process, libraries imported once, validate once, notebooks executed in-process, no kernel."""
+    root = ws.fresh_root(label)
+    try:
+        out = root / "out"
+        run = run_timed([str(PYTHON), "-c", FLOOR_SCRIPT, json.dumps({"dates": [day], "output": str(out)})], environment(root), root, label)
+        expected = {f"{kind}.html" for kind, _ in pack_jobs(day)} | {"index.html"}
+        written = {p.name for p in (out / day).glob("*.html")}
+        if written != expected or not (out / "index.html").exists():
+            raise BenchError(f"{label}: expected pages {sorted(expected)}, found {sorted(written)}")
+        if run.kernels:
+            raise BenchError(f"{label}: a kernel started in the in-process floor")
+        return run
+    finally:
+        ws.discard(root)
+
+
+class NoopFolder:
+    """(d): one folder built once (untimed), then rebuilt without --force again and again."""
+
+    def __init__(self, ws: Workspace):
+        self.ws = ws
+        self.root: Path | None = None
+
+    def measure(self, label: str) -> Run:
+        if self.root is None:
+            self.root = self.ws.fresh_root("noop")
+            run_timed(self._command(), environment(self.root), self.root, f"{label} (first build, untimed)")
+        run = run_timed(self._command(), environment(self.root), self.root, label)
+        built = re.search(r"Built (\d+) briefing", run.stdout)
+        if run.kernels or (built and built.group(1) != "0"):
+            raise BenchError(f"{label}: the no-op rebuild started {run.kernels} kernel(s) / built {built.group(1) if built else '?'} briefing(s)")
+        return run
+
+    def _command(self) -> list[str]:
+        return [str(BIN / "briefing"), "build", "--all", "--output", str(self.root / "out")]
+
+    def close(self) -> None:
+        if self.root is not None:
+            self.ws.discard(self.root)
+
+
+# ----- log parsing: where a build's time goes -----------------------------------------------
+
+LOG_LINE = re.compile(r"^(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d{3}) \w+ \[(\w+)\]")
+
+
+def _stages(run: Run) -> dict[str, float]:
+    """Seconds per build stage, from the CLI's log timestamps; 'start-up' is process start to the first line."""
+    marks = []
+    for line in run.stderr.splitlines():
+        match = LOG_LINE.match(line)
+        if match:
+            stamp = datetime.strptime(match.group(1), "%Y-%m-%d %H:%M:%S,%f").timestamp()
+            if not marks or marks[-1][0] != match.group(2):
+                marks.append((match.group(2), stamp))
+    if not marks:
+        return {}
+    stages = {"start-up": marks[0][1] - run.started}
+    end = run.started + run.seconds
+    for (name, stamp), following in zip(marks, marks[1:] + [("end", end)], strict=True):
+        stages[name] = stages.get(name, 0.0) + following[1] - stamp
+    return stages
+
+
+# ----- orchestration ------------------------------------------------------------------------
+
+
+@dataclass
+class Measurement:
+    key: str
+    group: str
+    title: str
+    command: str
+    runs: list[Run] = field(default_factory=list)
+    extra: list[dict] = field(default_factory=list)
+
+    @property
+    def seconds(self) -> list[float]:
+        return [r.seconds for r in self.runs]
+
+    @property
+    def median(self) -> float:
+        return statistics.median(self.seconds)
+
+
+def plan(only: set[str], ws: Workspace, noop: NoopFolder) -> list[tuple[Measurement, object]]:
+    items = []
+    for day in PACKS:
+        n = len(pack_jobs(day))
+        items.append((Measurement(f"a {day}", "a", f"(a) build, cold, {day} ({n} briefing{'s' * (n > 1)})", f"briefing build --force {day}"),
+                      lambda m, day=day: measure_build(ws, m.key.replace(" ", "-"), ["--force", day])))
+    for day in PACKS:
+        n = len(pack_jobs(day))
+        items.append((Measurement(f"b {day}", "b", f"(b) naive papermill + nbconvert CLIs, {day} ({n})", "papermill …; jupyter nbconvert --to html --no-input …"),
+                      lambda m, day=day: measure_naive(ws, m.key.replace(" ", "-"), day)))
+    for day in PACKS:
+        n = len(pack_jobs(day))
+        items.append((Measurement(f"c {day}", "c", f"(c) floor: one process, no kernel, {day} ({n})", "python -c FLOOR_SCRIPT"),
+                      lambda m, day=day: measure_floor(ws, m.key.replace(" ", "-"), day)))
+    for jobs in (1, 2):
+        items.append((Measurement(f"e jobs {jobs}", "e", f"(e) build --all --force, cold, --jobs {jobs}", f"briefing build --all --force --jobs {jobs}"),
+                      lambda m, jobs=jobs: measure_build(ws, m.key.replace(" ", "-"), ["--all", "--force", "--jobs", str(jobs)])))
+    items.append((Measurement("d noop", "d", "(d) no-op rebuild of everything", "briefing build --all (folder already built)"), lambda m: noop.measure("d-noop")))
+    return [(m, fn) for m, fn in items if m.group in only]
+
+
+def warm_up() -> None:
+    """Untimed: load the libraries once so the first timed run does not pay for a cold disk cache or .pyc compilation."""
+    code = "import briefing.build, briefing.cli, briefing.context, briefing.charts, briefing.render, briefing.validation, papermill, nbconvert, nbclient, ipykernel, altair, vl_convert, great_expectations"
+    subprocess.run([str(PYTHON), "-c", code], check=True, env=environment(REPO), cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0], formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--runs", type=int, default=5, help="runs of each measurement (default 5); the report gives median, min and max")
+    parser.add_argument("--only", default=GROUPS, help="measurements to run, e.g. a,b or a,d (default a,b,c,d,e)")
+    parser.add_argument("--output", default=str(REPO / "BENCHMARKS.md"), help="report file (default BENCHMARKS.md)")
+    parser.add_argument("--note", default="", help="a note shown at the top of the report, e.g. about machine load")
+    parser.add_argument("--keep", action="store_true", help="keep the temporary project roots and outputs")
+    parser.add_argument("--no-warmup", action="store_true", help="skip the untimed warm-up import")
+    args = parser.parse_args(argv)
+    only = {g.strip() for g in args.only.split(",") if g.strip()}
+    if not only or only - set(GROUPS) or args.runs < 1:
+        parser.error("--runs must be at least 1 and --only a comma-separated subset of a,b,c,d,e")
+
+    started = datetime.now().astimezone()
+    load_before = os.getloadavg()
+    ws = Workspace(args.keep)
+    noop = NoopFolder(ws)
+    measurements = plan(only, ws, noop)
+    try:
+        if not args.no_warmup:
+            print("warming up (untimed imports)…", flush=True)
+            warm_up()
+        for number in range(1, args.runs + 1):
+            for measurement, function in measurements:
+                print(f"run {number}/{args.runs}: {measurement.title} …", end=" ", flush=True)
+                run = function(measurement)
+                measurement.runs.append(run)
+                floor = re.search(r"^FLOOR (.*)$", run.stdout, re.MULTILINE)
+                if floor:
+                    measurement.extra.append(json.loads(floor.group(1)))
+                print(f"{run.seconds:.2f} s, peak {run.peak_rss / 1e6:.0f} MB, {run.kernels} kernel(s)", flush=True)
+    finally:
+        noop.close()
+        ws.close()
+    load_after = os.getloadavg()
+    report = write_report(measurements, args, started, load_before, load_after)
+    Path(args.output).write_text(report, encoding="utf-8")
+    print(f"wrote {args.output}")
+    return 0
+
+
+# ----- the report ---------------------------------------------------------------------------
+
+
+def _machine() -> dict[str, str]:
+    model = "unknown"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                model = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    memory = "unknown"
+    try:
+        for line in Path("/proc/meminfo").read_text().splitlines():
+            if line.startswith("MemTotal:"):
+                memory = f"{int(line.split()[1]) / 1024**2:.1f} GiB"
+                break
+    except OSError:
+        pass
+    version = subprocess.run([str(PYTHON), "-c", "import sys; print(sys.version.split()[0])"], capture_output=True, text=True).stdout.strip()
+    return {
+        "CPU": model,
+        "cores (os.cpu_count)": str(os.cpu_count()),
+        "memory": memory,
+        "OS": f"{platform.system()} {platform.release()}",
+        "Python (venv)": version or platform.python_version(),
+    }
+
+
+def _versions() -> dict[str, str]:
+    versions = {}
+    for name in LIBRARIES:
+        try:
+            versions[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            versions[name] = "not installed"
+    return versions
+
+
+def _status(met: bool | None) -> str:
+    return "n/a" if met is None else ("**met**" if met else "**not met**")
+
+
+def write_report(measurements: list[Measurement], args, started, load_before, load_after) -> str:
+    by_key = {m.key: m for m in measurements}
+    cores = os.cpu_count() or 1
+    busy = max(load_before[0], load_after[0]) > 0.5 * cores
+    reasons = []
+    if args.runs < 5:
+        reasons.append(f"{args.runs} run{'s' * (args.runs > 1)} per measurement (the reference is 5)")
+    if busy:
+        reasons.append(f"machine busy (1-minute load average {load_before[0]:.1f} before, {load_after[0]:.1f} after, on {cores} cores)")
+    status = "PRELIMINARY — " + "; ".join(reasons) if reasons else f"{args.runs} runs per measurement on a quiet machine"
+
+    lines = ["# Build benchmarks", ""]
+    if args.note:
+        lines += [f"> **{args.note}**", ""]
+    lines += [
+        f"Status: **{status}**.",
+        "",
+        f"Measured {started:%Y-%m-%d %H:%M %Z} with `benchmarks/bench.py --runs {args.runs} --only {','.join(sorted({m.group for m in measurements}))}` "
+        "(`make bench` runs all five measurements five times). How to run it and what each number means: "
+        "[benchmarks/README.md](benchmarks/README.md).",
+        "",
+        "## Machine",
+        "",
+        "| | |",
+        "|---|---|",
+    ]
+    for name, value in _machine().items():
+        lines.append(f"| {name} | {value} |")
+    lines.append(f"| load average (1 min) | {load_before[0]:.2f} at start, {load_after[0]:.2f} at end |")
+    lines += ["", "## Library versions", "", "| library | version |", "|---|---|"]
+    for name, version in _versions().items():
+        lines.append(f"| {name} | {version} |")
+
+    lines += [
+        "",
+        "## Results",
+        "",
+        "Wall time of the whole process (or, for (b), of the sequence of processes). "
+        "Peak memory: the largest sum of RSS over the process tree (parent, workers, kernels), sampled every 50 ms; "
+        "shared pages are counted once per process, so this overstates real use a little. Kernels: Jupyter kernels seen per run.",
+        "",
+        "| measurement | command | median s | min s | max s | runs | peak memory MB (median / max) | kernels |",
+        "|---|---|---:|---:|---:|---:|---:|---:|",
+    ]
+    for m in measurements:
+        if not m.runs:
+            continue
+        peaks = [r.peak_rss / 1e6 for r in m.runs]
+        lines.append(
+            f"| {m.title} | `{m.command}` | {m.median:.2f} | {min(m.seconds):.2f} | {max(m.seconds):.2f} | {len(m.runs)} | "
+            f"{statistics.median(peaks):.0f} / {max(peaks):.0f} | {max(r.kernels for r in m.runs)} |"
+        )
+
+    lines += ["", "## Targets", "", "| target | measured | status |", "|---|---|---|"]
+    for day in PACKS:
+        a, b, c = by_key.get(f"a {day}"), by_key.get(f"b {day}"), by_key.get(f"c {day}")
+        if a and b:
+            ratio = a.median / b.median
+            lines.append(f"| (a) ≤ 0.12 × (b), {day} | {a.median:.2f} s / {b.median:.2f} s = {ratio:.2f} × | {_status(ratio <= 0.12)} |")
+        if a and c:
+            ratio = a.median / c.median
+            lines.append(f"| (a) ≤ 1.0 × (c), {day} | {a.median:.2f} s / {c.median:.2f} s = {ratio:.2f} × | {_status(ratio <= 1.0)} |")
+    d = by_key.get("d noop")
+    if d:
+        lines.append(f"| (d) ≤ 0.3 s | {d.median:.2f} s | {_status(d.median <= 0.3)} |")
+    e1, e2 = by_key.get("e jobs 1"), by_key.get("e jobs 2")
+    if e1 and e2:
+        speedup = e1.median / e2.median
+        lines.append(f"| (e) --jobs 2 ≥ 1.6 × faster than --jobs 1 | {e1.median:.2f} s / {e2.median:.2f} s = {speedup:.2f} × | {_status(speedup >= 1.6)} |")
+    for m in measurements:
+        if m.group in "ae" and m.runs:
+            peak = max(r.peak_rss for r in m.runs) / 1e6
+            lines.append(f"| peak memory ≤ 1 GB (10^9 bytes), {m.title} | {peak:.0f} MB (largest run) | {_status(peak <= MEMORY_LIMIT_MB)} |")
+    lines += ["", "Ratios compare medians. Peak memory is judged on the largest run."]
+
+    stage_rows = []
+    for m in measurements:
+        if m.group in "aed" and m.runs:
+            stages = [_stages(r) for r in m.runs]
+            names = [n for n in ("start-up", "params", "validate", "execute", "render", "index") if any(n in s for s in stages)]
+            cells = ", ".join(f"{n} {statistics.median([s.get(n, 0.0) for s in stages]):.1f}" for n in names)
+            stage_rows.append(f"| {m.title} | {cells} |")
+    if stage_rows:
+        lines += [
+            "",
+            "## Where a build's time goes",
+            "",
+            "Median seconds per stage, from the CLI's own log timestamps (start-up = process start to the first log line: "
+            "Python, click and the package's imports; each stage runs until the next one's first line).",
+            "",
+            "| measurement | stages (s) |",
+            "|---|---|",
+            *stage_rows,
+        ]
+    floor_rows = []
+    for m in measurements:
+        if m.group == "c" and m.extra:
+            phases = m.extra[len(m.extra) // 2]["phases"]
+            briefings = m.extra[len(m.extra) // 2]["briefings"]
+            per = "; ".join(f"{b['briefing']}: execute {b['execute']:.1f}, render {b['render']:.1f}" for b in briefings)
+            floor_rows.append(f"| {m.title} | {', '.join(f'{k} {v:.1f}' for k, v in phases.items())} | {per} |")
+    if floor_rows:
+        lines += [
+            "",
+            "Inside the floor process (c), seconds (one run's figures):",
+            "",
+            "| measurement | phases | per briefing |",
+            "|---|---|---|",
+            *floor_rows,
+        ]
+
+    lines += [
+        "",
+        "## What it measures",
+        "",
+        "- **(a)** `briefing build --force DATE` as a whole CLI process, cold: a fresh project root (`BRIEFING_ROOT`, holding links "
+        "to the shipped `notebooks/`, `params/` and `data/` and an empty `build/`), so the build's validation really runs "
+        "(Great Expectations and the trace check), then papermill executes each notebook in a kernel and the house template renders it, "
+        "into a fresh `--output` folder. 2023-03-15 has three briefings; 2023-02-01 has one.",
+        "- **(b)** The same packs as an analyst would script them without the package's build: for each briefing, the `papermill` CLI "
+        "with the params file's values (`-r` for text, `-p` for true/false), then `jupyter nbconvert --to html --no-input`, one after "
+        "the other, with a fresh root too (the first notebook validates the data, the others find the stamp). Stock `lab` template.",
+        "- **(c)** The floor: one Python process that imports the libraries once, validates once (`validate(paths, use_cache=False)`), "
+        "executes each notebook's code cells in-process (parameters injected as variables, each notebook in a fresh namespace, the last "
+        "expression's `_repr_html_()` as its output, like IPython), renders with `briefing.render.render_notebook` and writes the same "
+        "pages, executed notebooks and index pages. No kernel, no papermill, no worker processes.",
+        "- **(d)** `briefing build --all` into a folder that an identical build has just written: nothing changed, so no kernel may "
+        "start (the benchmark fails if one does). Measures the CLI's start-up, params check and fingerprinting.",
+        "- **(e)** `briefing build --all --force`, cold as in (a), every meeting's briefings, with one worker and with two.",
+        "",
+        "Nothing is skipped or weakened: every cold build validates the data (the benchmark fails if the log shows no validation stage), "
+        "and every page is produced by the same notebooks and template as a normal build.",
+        "",
+    ]
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    try:
+        sys.exit(main())
+    except BenchError as error:
+        print(f"\nbenchmark failed: {error}", file=sys.stderr)
+        sys.exit(1)
