@@ -90,7 +90,7 @@ class TreeSampler(threading.Thread):
         self.peak_processes = 0
         self.kernels: set[int] = set()
         self._seen: set[int] = set()
-        self._stop = threading.Event()
+        self._halt = threading.Event()
         try:
             import psutil
 
@@ -99,16 +99,16 @@ class TreeSampler(threading.Thread):
             self._psutil = None
 
     def stop(self) -> None:
-        self._stop.set()
+        self._halt.set()
         self.join()
 
     def run(self) -> None:
-        while not self._stop.is_set():
+        while not self._halt.is_set():
             try:
                 self._sample()
             except Exception:  # a process vanished mid-sample; the next sample will do
                 pass
-            self._stop.wait(SAMPLE_SECONDS)
+            self._halt.wait(SAMPLE_SECONDS)
 
     def _sample(self) -> None:
         tree = self._tree_psutil() if self._psutil else self._tree_proc()
@@ -524,7 +524,7 @@ def warm_up() -> None:
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0], formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--runs", type=int, default=5, help="runs of each measurement (default 5); the report gives median, min and max")
-    parser.add_argument("--only", default=GROUPS, help="measurements to run, e.g. a,b or a,d (default a,b,c,d,e)")
+    parser.add_argument("--only", default=",".join(GROUPS), help="measurements to run, e.g. a,b or a,d (default a,b,c,d,e)")
     parser.add_argument("--output", default=str(REPO / "BENCHMARKS.md"), help="report file (default BENCHMARKS.md)")
     parser.add_argument("--note", default="", help="a note shown at the top of the report, e.g. about machine load")
     parser.add_argument("--keep", action="store_true", help="keep the temporary project roots and outputs")
@@ -538,6 +538,8 @@ def main(argv=None) -> int:
     load_before = os.getloadavg()
     ws = Workspace(args.keep)
     noop = NoopFolder(ws)
+    if args.keep:
+        print(f"temporary folders kept under {ws.base}", flush=True)
     measurements = plan(only, ws, noop)
     try:
         if not args.no_warmup:
@@ -551,12 +553,13 @@ def main(argv=None) -> int:
                 floor = re.search(r"^FLOOR (.*)$", run.stdout, re.MULTILINE)
                 if floor:
                     measurement.extra.append(json.loads(floor.group(1)))
+                    print("    inside: " + ", ".join(f"{k} {v:.1f} s" for k, v in measurement.extra[-1]["phases"].items()), flush=True)
                 print(f"{run.seconds:.2f} s, peak {run.peak_rss / 1e6:.0f} MB, {run.kernels} kernel(s)", flush=True)
     finally:
         noop.close()
         ws.close()
     load_after = os.getloadavg()
-    report = write_report(measurements, args, started, load_before, load_after)
+    report = write_report([m for m, _ in measurements], args, started, load_before, load_after)
     Path(args.output).write_text(report, encoding="utf-8")
     print(f"wrote {args.output}")
     return 0

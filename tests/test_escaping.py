@@ -38,10 +38,24 @@ TARGETS = [
 # Meetings to build and the briefings whose notebooks must exist for each.
 MEETINGS = {"2024-01-31": ("precept",), "2023-03-15": ("comms", "communities", "culture")}
 # Fields that must show up on the pages of a meeting once it is built (so the test proves
-# something for each of them). figures.label is checked wherever it turns up.
+# something for each of them).
 EXPECTED_REACH = {
-    "2024-01-31": [("questions.csv", "gist"), ("questions.csv", "topic"), ("actions.csv", "text"), ("meetings.csv", "venue"), ("agenda_items.csv", "title")],
-    "2023-03-15": [("deliverables.csv", "summary"), ("culture_blockers.csv", "blocker"), ("meetings.csv", "venue"), ("agenda_items.csv", "title")],
+    "2024-01-31": [
+        ("questions.csv", "gist"),
+        ("questions.csv", "topic"),
+        ("actions.csv", "text"),
+        ("figures.csv", "label"),
+        ("meetings.csv", "venue"),
+        ("agenda_items.csv", "title"),
+    ],
+    "2023-03-15": [
+        ("deliverables.csv", "summary"),
+        ("culture_blockers.csv", "blocker"),
+        ("actions.csv", "text"),
+        ("figures.csv", "label"),
+        ("meetings.csv", "venue"),
+        ("agenda_items.csv", "title"),
+    ],
 }
 
 
@@ -89,7 +103,11 @@ class LiveMarkup(HTMLParser):
         for name, value in attrs:
             if name.startswith("on"):
                 self.found.append(f"<{tag} {name}=...>")
-            if name in ("href", "src", "srcdoc", "action", "formaction", "xlink:href") and value and re.sub(r"\s", "", value).lower().startswith(("javascript:", "data:text/html")):
+            if (
+                name in ("href", "src", "srcdoc", "action", "formaction", "xlink:href")
+                and value
+                and re.sub(r"\s", "", value).lower().startswith(("javascript:", "data:text/html"))
+            ):
                 self.found.append(f"<{tag} {name}={value!r}>")
 
 
@@ -169,7 +187,9 @@ def test_raw_html_has_only_escaped_forms(hostile_pack):
             problems.append(f"{where}: an injected closing tag is live")
     assert not problems, "\n".join(problems)
     everything = "".join(texts.values())
-    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in everything, "the escaped <script> string is on no page: did the hostile data reach the pages?"
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in everything, (
+        "the escaped <script> string is on no page: did the hostile data reach the pages?"
+    )
     assert "&lt;img src=x onerror=alert(2)&gt;" in everything
     assert "{{7*7}}" in everything, "the template string {{7*7}} is on no page: was it evaluated?"
 
@@ -212,6 +232,33 @@ def chromium():
             browser.close()
 
 
+def _open(browser, file: Path):
+    """Open `file` offline, recording dialogs, console errors, page errors and requests."""
+    context = browser.new_context()
+    url = file.resolve().as_uri()
+    events: list[str] = []
+
+    def route(route, request):
+        if request.url.split("#")[0] == url:
+            route.continue_()
+        else:
+            events.append(f"request {request.url}")
+            route.abort()
+
+    def dialog(dialog):
+        events.append(f"dialog {dialog.type}: {dialog.message}")
+        dialog.dismiss()
+
+    context.route("**/*", route)
+    page = context.new_page()
+    page.on("dialog", dialog)
+    page.on("console", lambda message: events.append(f"console error: {message.text}") if message.type == "error" else None)
+    page.on("pageerror", lambda error: events.append(f"page error: {error}"))
+    page.goto(url, wait_until="load")
+    page.wait_for_timeout(200)
+    return context, page, events
+
+
 @pytest.mark.slow
 @pytest.mark.browser
 def test_hostile_text_is_shown_as_text_in_chromium(hostile_pack, chromium):
@@ -220,31 +267,25 @@ def test_hostile_text_is_shown_as_text_in_chromium(hostile_pack, chromium):
     problems = []
     for file in _all_pages(hostile_pack):
         where = file.relative_to(hostile_pack[0])
-        context = chromium.new_context()
-        url = file.resolve().as_uri()
-        events: list[str] = []
-        context.route("**/*", lambda route, request: route.continue_() if request.url.split("#")[0] == url else (events.append(f"request {request.url}"), route.abort()))
-        page = context.new_page()
-        page.on("dialog", lambda dialog: (events.append(f"dialog {dialog.type}: {dialog.message}"), dialog.dismiss()))
-        page.on("console", lambda message: events.append(f"console error: {message.text}") if message.type == "error" else None)
-        page.on("pageerror", lambda error: events.append(f"page error: {error}"))
-        page.goto(url, wait_until="load")
-        page.wait_for_timeout(200)
-        # Open every <details> so text in data tables counts as shown.
-        page.evaluate("() => document.querySelectorAll('details').forEach(d => d.open = true)")
-        body = page.inner_text("body")
-        for text in strings:
-            if text not in body:
-                continue
-            locator = page.get_by_text(text)
-            if any(locator.nth(i).is_visible() for i in range(min(locator.count(), 20))):
-                seen.add(text)
-            else:
-                problems.append(f"{where}: {text!r} is in the text but no element showing it is visible")
-        if page.locator("script, iframe, [onerror], [onload]").count():
-            problems.append(f"{where}: live hostile elements in the DOM")
-        problems += [f"{where}: {event}" for event in events]
-        context.close()
+        context, page, events = _open(chromium, file)
+        try:
+            # Open every <details> so text in data tables counts as shown.
+            page.evaluate("() => document.querySelectorAll('details').forEach(d => d.open = true)")
+            body = page.inner_text("body")
+            for text in strings:
+                if text not in body:
+                    continue
+                locator = page.get_by_text(text)
+                if any(locator.nth(i).is_visible() for i in range(min(locator.count(), 20))):
+                    seen.add(text)
+                else:
+                    problems.append(f"{where}: {text!r} is in the text but no element showing it is visible")
+            if page.locator("script, iframe, [onerror], [onload]").count():
+                problems.append(f"{where}: live hostile elements in the DOM")
+            page.wait_for_timeout(100)
+            problems += [f"{where}: {event}" for event in events]
+        finally:
+            context.close()
     assert not problems, "\n".join(problems)
     assert seen == set(strings), f"hostile strings never shown as text on any page: {sorted(set(strings) - seen)}"
 

@@ -180,3 +180,13 @@ def test_validate_raises_and_remembers_only_success(data_copy):
         validate(data_copy, use_cache=False)
     assert "data/deliverables.csv" in str(error.value)
     assert not (data_copy.cache / "validated").exists()
+
+
+def test_figure_without_print_or_derivation(data_copy):
+    def blank(header, body):
+        row = next(r for r in body if r[header.index("figure_id")] == "comms_press_releases_2022_23")
+        row[header.index("as_printed")] = ""
+        return header, body
+
+    edit(data_copy, "figures.csv", blank)
+    only(messages(data_copy), "data/figures.csv", "column 'as_printed'", "not derived carries the figure as printed")

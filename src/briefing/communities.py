@@ -456,7 +456,7 @@ def delivery_overview(ctx: Briefing) -> Html:
     late = overdue_deliverables(ctx)
     if len(late):
         items = [join([tag("strong", r["deliverable"]), f" ({r['theme']}): due {r['due_as_printed']}, now {r['status']}", ctx.cite_row(r)]) for _, r in late.iterrows()]
-        parts.append(flag("Due date passed", f"By {long_date(ctx.meeting_date)} the due quarter (or the first of the quarters printed) has ended for {plural(len(late), 'deliverable')} not yet complete:"))
+        parts.append(flag("Due date passed", f"By {long_date(ctx.meeting_date)} the quarter it was due by has ended for {plural(len(late), 'deliverable')} not yet complete:"))
         parts.append(bullet_list(items))
         for _, r in late.iterrows():
             ctx.ask(

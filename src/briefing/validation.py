@@ -175,7 +175,7 @@ def build_suites(dataset: Dataset, present: list[str], references: dict[str, lis
         name = rule["column"]
         if name not in present:
             continue
-        condition = {"row_condition": rule["when"], "condition_parser": "pandas"} if "when" in rule else {}
+        condition = {"row_condition": _condition(rule["when"])} if "when" in rule else {}
         if rule.get("required"):
             typed.add_expectation(gxe.ExpectColumnValuesToNotBeNull(column=name, meta=meta(name, rule["rule"]), **condition))
         if "min" in rule or "max" in rule:
@@ -185,6 +185,20 @@ def build_suites(dataset: Dataset, present: list[str], references: dict[str, lis
                 )
             )
     return raw, typed
+
+
+def _condition(when: dict):
+    """A Great Expectations row condition from a rule's declared `when`."""
+    from great_expectations.expectations.row_conditions import Column
+
+    column = Column(when["column"])
+    if "equals" in when:
+        return column == when["equals"]
+    if "not_equals" in when:
+        return column != when["not_equals"]
+    if when.get("is_blank"):
+        return column.is_null()
+    raise ValueError(f"unknown condition in data/dictionary.yaml: {when}")
 
 
 def _bounds_words(low, high) -> str:

@@ -15,7 +15,9 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-BRIEFINGS = ROOT / "briefings"
+# The committed pack by default; CIRCULATION_PAGES checks another folder, e.g. one written
+# by `briefing build --output DIR`, before it replaces the pack.
+BRIEFINGS = Path(os.environ.get("CIRCULATION_PAGES") or ROOT / "briefings").resolve()
 INSTALL_HINT = "install Debian's chromium: sudo apt-get install chromium"
 LAUNCH_ARGS = [
     "--no-sandbox",

@@ -116,11 +116,22 @@ def test_axe_wcag_22_aa(visit, page_name, record_metric):
     run = sum(len(results[g]) for g in groups)
     applicable = run - len(results["inapplicable"])
     violations = results["violations"]
-    record_metric(page_name, axe_rules_run=run, axe_rules_applicable=applicable, axe_violations=len(violations), axe_incomplete=len(results["incomplete"]))
+    record_metric(
+        page_name,
+        axe_rules_run=run,
+        axe_rules_applicable=applicable,
+        axe_violations=len(violations),
+        axe_incomplete=len(results["incomplete"]),
+    )
     for item in results["incomplete"]:
-        warnings.warn(f"{page_name}: axe needs review: {item['id']} ({item['help']}) on {[n['target'] for n in item['nodes']][:5]}", stacklevel=1)
+        warnings.warn(
+            f"{page_name}: axe needs review: {item['id']} ({item['help']}) on {[n['target'] for n in item['nodes']][:5]}", stacklevel=1
+        )
     assert run > 0, "axe ran no rules"
-    report = [f"{v['id']} [{v['impact']}]: {v['help']} ({v['helpUrl']})\n    " + "\n    ".join(str(n["target"]) for n in v["nodes"]) for v in violations]
+    report = [
+        f"{v['id']} [{v['impact']}]: {v['help']} ({v['helpUrl']})\n    " + "\n    ".join(str(n["target"]) for n in v["nodes"])
+        for v in violations
+    ]
     assert not violations, f"{page_name}: {len(violations)} axe violation(s):\n" + "\n".join(report)
 
 
@@ -171,7 +182,9 @@ def test_no_sideways_scroll_on_a_phone(browser, page_file, page_name, width):
         )
     finally:
         opened.context.close()
-    assert scroll_width <= inner_width, f"{page_name} scrolls sideways at {width}px: scrollWidth {scroll_width} > {inner_width}; widest: {widest}"
+    assert scroll_width <= inner_width, (
+        f"{page_name} scrolls sideways at {width}px: scrollWidth {scroll_width} > {inner_width}; widest: {widest}"
+    )
 
 
 # --------------------------------------------------------------------------- print
@@ -209,7 +222,9 @@ def test_print(browser, page_file, page_name, record_metric):
     closed = [d for d in state["details"] if not d["hasTable"] or not d["tableVisible"]]
     if closed:
         support = "supports" if state["detailsContent"] else "does NOT support"
-        problems.append(f"{len(closed)} of {len(state['details'])} <details> do not show their table when printed (Chromium {support} ::details-content): {closed[:5]}")
+        problems.append(
+            f"{len(closed)} of {len(state['details'])} <details> do not show their table when printed (Chromium {support} ::details-content): {closed[:5]}"
+        )
     bad_figures = [f for f in state["figures"] if f[1] != "avoid"]
     if bad_figures:
         problems.append(f"figures without break-inside: avoid: {bad_figures}")
@@ -284,7 +299,9 @@ def test_structure(visit, page_name, page_file):
 def test_skip_link_is_first_tab_stop(visit, page_name):
     page = visit.page
     page.keyboard.press("Tab")
-    focused = page.evaluate("() => ({tag: document.activeElement.tagName.toLowerCase(), href: document.activeElement.getAttribute('href'), visible: document.activeElement.getBoundingClientRect().left >= 0})")
+    focused = page.evaluate(
+        "() => ({tag: document.activeElement.tagName.toLowerCase(), href: document.activeElement.getAttribute('href'), visible: document.activeElement.getBoundingClientRect().left >= 0})"
+    )
     assert focused == {"tag": "a", "href": "#main", "visible": True}, f"{page_name}: first Tab lands on {focused}"
     page.keyboard.press("Enter")
     target = page.evaluate("() => location.hash")
@@ -302,7 +319,7 @@ def test_contents_links_resolve(visit, page_name):
             return {navs: 1, hrefs, missing: hrefs.filter(h => !h || !h.startsWith('#') || !document.getElementById(decodeURIComponent(h.slice(1))))};
         }"""
     )
-    assert links["navs"] == 1, f"{page_name}: {links['navs']} <nav aria-label=\"Contents\"> (want one)"
+    assert links["navs"] == 1, f'{page_name}: {links["navs"]} <nav aria-label="Contents"> (want one)'
     assert links["hrefs"], f"{page_name}: the contents list is empty"
     assert not links["missing"], f"{page_name}: contents links with no target on the page: {links['missing']}"
 
@@ -428,5 +445,7 @@ def test_chart_marks_in_the_pack_have_3_to_1_against_white(pack_pages, briefings
             for group in mark.findall(figure):
                 for found in colour.findall(group):
                     used.setdefault(found.lower(), set()).add(name)
-    low = {c: (round(contrast(c, "#ffffff"), 2), sorted(pages)) for c, pages in used.items() if c != "#ffffff" and contrast(c, "#ffffff") < 3}
+    low = {
+        c: (round(contrast(c, "#ffffff"), 2), sorted(pages)) for c, pages in used.items() if c != "#ffffff" and contrast(c, "#ffffff") < 3
+    }
     assert not low, f"chart mark colours below 3:1 against white: {low}"

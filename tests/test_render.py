@@ -1,0 +1,53 @@
+"""Rendering: the house template drops code, parameters and stderr, and adds structure."""
+
+from __future__ import annotations
+
+import nbformat
+from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
+
+from briefing.render import render_notebook
+
+PAGE = {"title": "Test briefing: 1 February 2023", "meeting_label": "Meeting of 1 February 2023", "footer": "Footer text"}
+
+
+def executed_notebook():
+    parameters = new_code_cell('meeting_date: str = "2023-02-01"  # ISO date', metadata={"tags": ["parameters"]})
+    injected = new_code_cell('meeting_date = "2023-02-01"', metadata={"tags": ["injected-parameters"]})
+    note = new_markdown_cell("Analyst note: secret working", metadata={"tags": ["remove-cell"]})
+    header = new_code_cell("show()", outputs=[new_output("display_data", data={"text/html": "<h1>Heading one</h1>", "text/plain": "x"})])
+    warning = new_code_cell("warn()", outputs=[new_output("stream", name="stderr", text="UserWarning: noisy\n"), new_output("stream", name="stdout", text="")])
+    section = new_markdown_cell("## Key points\n\nSome words.")
+    again = new_markdown_cell("## Key points")
+    cells = [note, parameters, injected, header, warning, section, again]
+    for index, cell in enumerate(cells):
+        cell["id"] = f"cell-{index}"
+    return new_notebook(cells=cells, metadata={"papermill": {"parameters": {"meeting_date": "2023-02-01"}}})
+
+
+def test_page_has_no_code_parameters_or_stderr():
+    html = render_notebook(executed_notebook(), PAGE)
+    for absent in ("show()", "meeting_date", "UserWarning", "secret working", "In&nbsp;[", "<script", "<link"):
+        assert absent not in html
+
+
+def test_page_structure_and_contents():
+    html = render_notebook(executed_notebook(), PAGE)
+    assert html.startswith("<!DOCTYPE html>")
+    assert '<html lang="en-GB">' in html
+    assert "<title>Test briefing: 1 February 2023</title>" in html
+    assert "Content-Security-Policy" in html and "default-src 'none'" in html
+    assert '<a class="skip-link" href="#main">' in html and '<main id="main"' in html
+    assert '<nav aria-label="Contents" class="contents">' in html
+    assert '<h2 id="key-points">Key points</h2>' in html and '<h2 id="key-points-2">' in html
+    assert '<a href="#key-points">Key points</a>' in html
+
+
+def test_same_notebook_gives_same_bytes():
+    assert render_notebook(executed_notebook(), PAGE) == render_notebook(nbformat.from_dict(executed_notebook()), PAGE)
+
+
+def test_stamp_changes_only_with_content():
+    first = render_notebook(executed_notebook(), PAGE)
+    changed = executed_notebook()
+    changed.cells[5].source = "## Key points\n\nOther words."
+    assert render_notebook(changed, PAGE) != first
