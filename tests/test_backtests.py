@@ -64,7 +64,10 @@ def test_31_jan_2024_precept_says_what_is_not_yet_available(paths):
     assert "2024/25 precept and its Band D amount" in missing
     assert "640" in page["key-points"] and "60%" in page["key-points"]
     assert "9 votes" in page["key-points"] or "9 votes" in page["veto-arithmetic"]
-    assert "Members' questions" not in page["members-questions-at-the-last-precept-meeting"] or "24 points" in page["members-questions-at-the-last-precept-meeting"]
+    assert (
+        "Members' questions" not in page["members-questions-at-the-last-precept-meeting"]
+        or "24 points" in page["members-questions-at-the-last-precept-meeting"]
+    )
     assert "Public survey" in page["members-questions-at-the-last-precept-meeting"]
     assert "1 February 2023" in page["since-the-last-meeting"]
     assert "social care" in page["open-actions-and-recommendations"]
@@ -80,7 +83,13 @@ def test_14_feb_2024_reserve_meeting(paths):
 @pytest.mark.parametrize("kind", ["comms", "communities", "culture"])
 def test_15_mar_2023_briefings_have_every_part(paths, kind):
     page = read(paths, "2023-03-15", kind)
-    for section in ("key-points", "since-the-last-meeting", "open-actions-and-recommendations", "questions-members-may-wish-to-ask", "sources"):
+    for section in (
+        "key-points",
+        "since-the-last-meeting",
+        "open-actions-and-recommendations",
+        "questions-members-may-wish-to-ask",
+        "sources",
+    ):
         assert section in page, f"{kind} briefing has no '{section}' section"
     assert "first briefing on this topic" in page["since-the-last-meeting"]
     assert questions_in(page) >= 3

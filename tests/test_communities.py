@@ -122,7 +122,13 @@ def test_key_points_are_three_to_five_cited_sentences(ctx):
 
 
 def test_every_question_cites_the_row_that_prompted_it(ctx):
-    for builder in (communities.local_funding, communities.csp_areas, communities.citizens_in_policing, communities.confidence_and_outcomes, communities.delivery_overview):
+    for builder in (
+        communities.local_funding,
+        communities.csp_areas,
+        communities.citizens_in_policing,
+        communities.confidence_and_outcomes,
+        communities.delivery_overview,
+    ):
         builder(ctx)
     assert len(ctx.questions) >= 10
     assert all(str(q.citation) for q in ctx.questions)

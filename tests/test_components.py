@@ -4,11 +4,16 @@ from __future__ import annotations
 
 from briefing.components import bullet_list, flag, paragraph, slug, table, tag
 
-HOSTILE = '<script>alert(1)</script><img src=x onerror=alert(2)>'
+HOSTILE = "<script>alert(1)</script><img src=x onerror=alert(2)>"
 
 
 def test_text_is_escaped_everywhere():
-    for fragment in (paragraph(HOSTILE), bullet_list([HOSTILE]), flag(HOSTILE, HOSTILE), table([(HOSTILE, HOSTILE)], [HOSTILE], caption=HOSTILE)):
+    for fragment in (
+        paragraph(HOSTILE),
+        bullet_list([HOSTILE]),
+        flag(HOSTILE, HOSTILE),
+        table([(HOSTILE, HOSTILE)], [HOSTILE], caption=HOSTILE),
+    ):
         html = str(fragment)
         assert "<script>" not in html and "<img" not in html
         assert "&lt;script&gt;" in html

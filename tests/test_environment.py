@@ -8,7 +8,9 @@ import yaml
 
 
 def _pins(lines):
-    return {line.split("==")[0].lower().replace("_", "-"): line.split("==")[1] for line in lines if "==" in line and not line.startswith("#")}
+    return {
+        line.split("==")[0].lower().replace("_", "-"): line.split("==")[1] for line in lines if "==" in line and not line.startswith("#")
+    }
 
 
 def test_environment_yml_lists_exactly_the_pyproject_pins(paths):
@@ -30,7 +32,11 @@ def test_lock_files_agree_with_the_pins(paths):
     project = tomllib.loads((paths.root / "pyproject.toml").read_text())["project"]
     runtime = _pins((paths.root / "requirements.lock").read_text().splitlines())
     test = _pins((paths.root / "requirements-test.lock").read_text().splitlines())
-    for requirement, lock in [(r, runtime) for r in project["dependencies"]] + [(r, test) for r in project["optional-dependencies"]["test"]]:
+    for requirement, lock in [(r, runtime) for r in project["dependencies"]] + [
+        (r, test) for r in project["optional-dependencies"]["test"]
+    ]:
         name, version = requirement.split("==")
-        assert lock.get(name.lower().replace("_", "-")) == version, f"{name} is {lock.get(name.lower())} in the lock, {version} in pyproject.toml"
+        assert lock.get(name.lower().replace("_", "-")) == version, (
+            f"{name} is {lock.get(name.lower())} in the lock, {version} in pyproject.toml"
+        )
     assert not set(runtime) & set(test), "a package is pinned in both lock files"

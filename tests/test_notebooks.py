@@ -31,9 +31,20 @@ def test_notebook_code_defines_no_functions_classes_or_loops(notebook):
         if cell.cell_type != "code":
             continue
         for node in ast.walk(ast.parse(cell.source)):
-            assert not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.For, ast.While, ast.Lambda, ast.ListComp, ast.DictComp, ast.GeneratorExp)), (
-                f"{kind}.ipynb: logic belongs in the briefing package, not the notebook:\n{cell.source}"
-            )
+            assert not isinstance(
+                node,
+                (
+                    ast.FunctionDef,
+                    ast.AsyncFunctionDef,
+                    ast.ClassDef,
+                    ast.For,
+                    ast.While,
+                    ast.Lambda,
+                    ast.ListComp,
+                    ast.DictComp,
+                    ast.GeneratorExp,
+                ),
+            ), f"{kind}.ipynb: logic belongs in the briefing package, not the notebook:\n{cell.source}"
 
 
 def test_parameters_cell_holds_typed_literals_with_help(notebook):

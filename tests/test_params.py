@@ -47,7 +47,9 @@ def test_unknown_briefing_is_rejected(tmp_path):
 
 
 def test_bad_precept_year_is_rejected(tmp_path):
-    path = write(tmp_path, "2024-01-31.yaml", "meeting_date: 2024-01-31\nbriefings:\n  precept:\n    agenda_item: ''\n    precept_year: '2024-25'\n")
+    path = write(
+        tmp_path, "2024-01-31.yaml", "meeting_date: 2024-01-31\nbriefings:\n  precept:\n    agenda_item: ''\n    precept_year: '2024-25'\n"
+    )
     with pytest.raises(ParamsError) as error:
         load_params(path)
     assert "briefings.precept.precept_year" in str(error.value)

@@ -15,7 +15,9 @@ def executed_notebook():
     injected = new_code_cell('meeting_date = "2023-02-01"', metadata={"tags": ["injected-parameters"]})
     note = new_markdown_cell("Analyst note: secret working", metadata={"tags": ["remove-cell"]})
     header = new_code_cell("show()", outputs=[new_output("display_data", data={"text/html": "<h1>Heading one</h1>", "text/plain": "x"})])
-    warning = new_code_cell("warn()", outputs=[new_output("stream", name="stderr", text="UserWarning: noisy\n"), new_output("stream", name="stdout", text="")])
+    warning = new_code_cell(
+        "warn()", outputs=[new_output("stream", name="stderr", text="UserWarning: noisy\n"), new_output("stream", name="stdout", text="")]
+    )
     section = new_markdown_cell("## Key points\n\nSome words.")
     again = new_markdown_cell("## Key points")
     cells = [note, parameters, injected, header, warning, section, again]

@@ -20,7 +20,12 @@ def test_precept_deadlines_follow_the_regulations():
 
 
 def test_2023_24_cycle_was_on_time_and_needed_no_revision():
-    steps = {"notification": date(2023, 1, 23), "panel_meeting": date(2023, 2, 1), "panel_report": date(2023, 2, 2), "pcc_response": date(2023, 2, 3)}
+    steps = {
+        "notification": date(2023, 1, 23),
+        "panel_meeting": date(2023, 2, 1),
+        "panel_report": date(2023, 2, 2),
+        "pcc_response": date(2023, 2, 3),
+    }
     checks = {c.deadline.step: c.status for c in rules.check_timetable("2023/24", steps, vetoed=False)}
     assert checks["notification"] == "on time"
     assert checks["panel_report"] == "on time"

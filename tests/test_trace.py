@@ -9,7 +9,18 @@ from briefing.trace import evaluate, numbers_in, printed_in, value_matches
 
 @pytest.mark.parametrize(
     ("printed", "value"),
-    [("1,574", 1574), ("£634,285", 634285), ("95.8%", 95.8), ("37p", 37), ("£1.8m", 1_800_000), ("500k", 500_000), ("c.15,500", 15500), ("Five", 5), ("10-12%", 12), ("Twelve", 12)],
+    [
+        ("1,574", 1574),
+        ("£634,285", 634285),
+        ("95.8%", 95.8),
+        ("37p", 37),
+        ("£1.8m", 1_800_000),
+        ("500k", 500_000),
+        ("c.15,500", 15500),
+        ("Five", 5),
+        ("10-12%", 12),
+        ("Twelve", 12),
+    ],
 )
 def test_printed_figures_are_read_as_the_paper_means(printed, value):
     assert value_matches(value, printed)

@@ -100,7 +100,14 @@ def test_duplicate_key(data_copy):
 
 def test_dangling_source_reference(data_copy):
     edit(data_copy, "actions.csv", set_cell("source_id", 1, "pcp-2099-01-01-pack"))
-    only(messages(data_copy), "data/actions.csv", "column 'source_id'", "must exist in sources.csv column source_id", "'pcp-2099-01-01-pack'", "Line(s) 3")
+    only(
+        messages(data_copy),
+        "data/actions.csv",
+        "column 'source_id'",
+        "must exist in sources.csv column source_id",
+        "'pcp-2099-01-01-pack'",
+        "Line(s) 3",
+    )
 
 
 def test_dangling_meeting_reference(data_copy):

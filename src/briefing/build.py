@@ -294,7 +294,9 @@ def _build_locked(paths, all_params, selected, force, jobs, progress, report) ->
     try:
         report.validated = _validate(paths, progress, force)
         if planned:
-            progress.stage("execute", f"Executing {len(planned)} notebook(s) with papermill, {min(jobs, len(planned))} at a time", total=len(planned))
+            progress.stage(
+                "execute", f"Executing {len(planned)} notebook(s) with papermill, {min(jobs, len(planned))} at a time", total=len(planned)
+            )
             results = _execute_all(planned, paths, jobs, progress, workers)
     finally:
         if workers is not None:
@@ -322,7 +324,9 @@ def _build_locked(paths, all_params, selected, force, jobs, progress, report) ->
     _write_indexes(paths, all_params, selected, data_key, code_key, force, progress, report)
 
 
-def plan(paths: Paths, all_params: dict, selected: dict, force: bool, data_key: str, code_key: str) -> tuple[list[Job], list[tuple[str, str]]]:
+def plan(
+    paths: Paths, all_params: dict, selected: dict, force: bool, data_key: str, code_key: str
+) -> tuple[list[Job], list[tuple[str, str]]]:
     """The briefings to execute, and those already up to date with their inputs."""
     planned: list[Job] = []
     unchanged: list[tuple[str, str]] = []

@@ -37,7 +37,9 @@ def base_config(chart):
     return (
         chart.configure(font=FONT, background="white")
         .configure_view(stroke=None)
-        .configure_axis(labelFontSize=12, titleFontSize=12, labelColor="#0b0c0c", titleColor="#0b0c0c", gridColor="#dddddd", domainColor="#6f777b")
+        .configure_axis(
+            labelFontSize=12, titleFontSize=12, labelColor="#0b0c0c", titleColor="#0b0c0c", gridColor="#dddddd", domainColor="#6f777b"
+        )
         .configure_legend(labelFontSize=12, titleFontSize=12)
     )
 
@@ -75,19 +77,27 @@ def figure(chart, text: ChartText, data: pd.DataFrame, columns: Sequence[str], n
     )
     rows = data[list(columns)].itertuples(index=False, name=None) if len(columns) else []
     data_table = table(list(rows), list(columns), caption=f"Data: {text.title}", numeric=numeric)
-    return Html(tag("figure", body, class_="chart", id=base)) + details(f"Show the data for this chart as a table ({escape(text.title)})", data_table)
+    return Html(tag("figure", body, class_="chart", id=base)) + details(
+        f"Show the data for this chart as a table ({escape(text.title)})", data_table
+    )
 
 
-def bar_chart(frame: pd.DataFrame, category: str, value: str, value_title: str, label: str | None = None, sort: bool = True, height_per_bar: int = 28):
+def bar_chart(
+    frame: pd.DataFrame, category: str, value: str, value_title: str, label: str | None = None, sort: bool = True, height_per_bar: int = 28
+):
     """Horizontal bars with direct labels (the value printed at the end of each bar)."""
     import altair as alt
 
     order = "-x" if sort else None
     label = label or value
     frame = frame[list(dict.fromkeys([category, value, label]))]
-    bars = alt.Chart(frame).mark_bar(color=PRIMARY).encode(
-        y=alt.Y(f"{category}:N", sort=order, title=None, axis=alt.Axis(labelLimit=260)),
-        x=alt.X(f"{value}:Q", title=value_title, axis=alt.Axis(grid=False, labels=False, ticks=False)),
+    bars = (
+        alt.Chart(frame)
+        .mark_bar(color=PRIMARY)
+        .encode(
+            y=alt.Y(f"{category}:N", sort=order, title=None, axis=alt.Axis(labelLimit=260)),
+            x=alt.X(f"{value}:Q", title=value_title, axis=alt.Axis(grid=False, labels=False, ticks=False)),
+        )
     )
     labels = bars.mark_text(align="left", dx=4, color="#0b0c0c", fontSize=12).encode(text=f"{label}:N")
     return (bars + labels).properties(width=300, height=max(60, height_per_bar * len(frame)))
@@ -136,9 +146,15 @@ def stacked_status_chart(
         alt.Chart(frame)
         .mark_bar(stroke="white", strokeWidth=1)
         .encode(
-            y=alt.Y(f"{category}:N", title=None, sort=list(category_order) if category_order else "ascending", axis=alt.Axis(labelLimit=260)),
+            y=alt.Y(
+                f"{category}:N", title=None, sort=list(category_order) if category_order else "ascending", axis=alt.Axis(labelLimit=260)
+            ),
             x=alt.X(f"sum({count}):Q", title="Number of deliverables"),
-            color=alt.Color(f"{status}:N", scale=alt.Scale(domain=list(statuses), range=PALETTE[: len(statuses)]), legend=alt.Legend(title="Status", orient="bottom", columns=3)),
+            color=alt.Color(
+                f"{status}:N",
+                scale=alt.Scale(domain=list(statuses), range=PALETTE[: len(statuses)]),
+                legend=alt.Legend(title="Status", orient="bottom", columns=3),
+            ),
             order=alt.Order("status_order:Q"),
         )
         .properties(width=300, height=36 * frame[category].nunique())

@@ -16,14 +16,31 @@ from briefing.context import Briefing
 from briefing.formatting import figure_text, long_date, number, plural, short_date
 
 THEME = "Putting Communities First"
-PLAN_THEMES = ["Putting Communities First", "Crime Prevention", "Supporting Victims and Witnesses", "Ethical Policing", "Robust Enforcement"]
+PLAN_THEMES = [
+    "Putting Communities First",
+    "Crime Prevention",
+    "Supporting Victims and Witnesses",
+    "Ethical Policing",
+    "Robust Enforcement",
+]
 STATUS_ORDER = ["complete", "ongoing", "scheduled", "not started", "on hold"]
 STATUS_KIND = {"complete": "ok", "ongoing": "ok", "scheduled": "ok", "not started": "late", "on hold": "late"}
 CITIZEN_TOPICS = ["watch schemes", "volunteers", "custody visitors"]
 CITIZEN_TOPIC_NAMES = {"watch schemes": "Watch schemes", "volunteers": "Volunteers", "custody visitors": "Independent custody visitors"}
 CONFIDENCE_MEASURES = ["confidence_feel_safe_pct", "confidence_dealing_with_concerns_pct", "hate_crime_peak_month"]
-LOCAL_MONEY_MEASURES = ["csp_local_crime_funding", "csps_with_problem_solving_capacity", "csps_with_funded_posts", "safer_communities_fund_max_bid"]
-SAFER_STREETS_MEASURES = ["safer_streets_rounds", "safer_streets_total_investment", "safer_streets_latest_round_value", "safer_streets_asb_officers", "safer_streets_professionals_trained"]
+LOCAL_MONEY_MEASURES = [
+    "csp_local_crime_funding",
+    "csps_with_problem_solving_capacity",
+    "csps_with_funded_posts",
+    "safer_communities_fund_max_bid",
+]
+SAFER_STREETS_MEASURES = [
+    "safer_streets_rounds",
+    "safer_streets_total_investment",
+    "safer_streets_latest_round_value",
+    "safer_streets_asb_officers",
+    "safer_streets_professionals_trained",
+]
 SAFER_STREETS_SHARED = ["safer_streets_rounds", "safer_streets_total_investment", "safer_streets_latest_round_value"]
 PERPETRATOR_MEASURES = ["da_perpetrator_fund_bids", "da_perpetrator_fund_potential"]
 
@@ -126,26 +143,39 @@ def key_points(ctx: Briefing) -> Html:
     points = []
     funding, posts = ctx.figure("csp_local_crime_funding"), ctx.figure("csps_with_funded_posts")
     if funding is None:
-        points.append("The papers available by this meeting give no current figures for CSP funding or for delivery of the Police and Crime Plan.")
+        points.append(
+            "The papers available by this meeting give no current figures for CSP funding or for delivery of the Police and Crime Plan."
+        )
     if funding is not None and posts is not None:
         named = funded_csps_named(ctx)
         points.append(
-            join([
-                "The Commissioner has allocated ", tag("strong", _text(funding)), ctx.cite_row(funding),
-                " to the six Community Safety Partnerships (CSPs: councils, police, fire, health and probation working together in each district) "
-                f"to tackle local crime and disorder. Of the six areas, {number(posts['value'])} took up his funding for extra problem-solving staff",
-                ctx.cite_row(posts),
-                ", but the papers do not say which." if named < posts["value"] else ".",
-            ])
+            join(
+                [
+                    "The Commissioner has allocated ",
+                    tag("strong", _text(funding)),
+                    ctx.cite_row(funding),
+                    " to the six Community Safety Partnerships (CSPs: councils, police, fire, health and probation working together in each district) "
+                    f"to tackle local crime and disorder. Of the six areas, {number(posts['value'])} took up his funding for extra problem-solving staff",
+                    ctx.cite_row(posts),
+                    ", but the papers do not say which." if named < posts["value"] else ".",
+                ]
+            )
         )
     total, latest = ctx.figure("safer_streets_total_investment"), ctx.figure("safer_streets_latest_round_value")
     rounds = ctx.figure("safer_streets_rounds")
     if total is not None and rounds is not None:
-        sentence = [tag("strong", _text(total)), ctx.cite_row(total), f" has come into the county from {number(rounds['value'])} rounds of the government's Safer Streets fund"]
+        sentence = [
+            tag("strong", _text(total)),
+            ctx.cite_row(total),
+            f" has come into the county from {number(rounds['value'])} rounds of the government's Safer Streets fund",
+        ]
         if latest is not None:
             sentence += [", including ", tag("strong", _text(latest)), ctx.cite_row(latest), " in the latest round"]
         agreement = safer_streets_agreement(ctx)
-        ending = {True: "; the two papers that give these totals agree.", False: "; the papers that give these totals disagree (see below)."}.get(agreement, ".")
+        ending = {
+            True: "; the two papers that give these totals agree.",
+            False: "; the papers that give these totals disagree (see below).",
+        }.get(agreement, ".")
         points.append(join(sentence + [ending]))
     mine = _deliverables(ctx)
     mine = mine[mine["theme"] == THEME]
@@ -153,7 +183,15 @@ def key_points(ctx: Briefing) -> Html:
         counts = mine["status"].value_counts()
         words = [f"{number(counts[s])} {s}" for s in STATUS_ORDER if s in counts]
         listed = words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
-        points.append(join([f"Of the {number(len(mine))} Police and Crime Plan deliverables under \u201c{THEME}\u201d, {listed}", ctx.cite_row(mine.iloc[0]), "."]))
+        points.append(
+            join(
+                [
+                    f"Of the {number(len(mine))} Police and Crime Plan deliverables under \u201c{THEME}\u201d, {listed}",
+                    ctx.cite_row(mine.iloc[0]),
+                    ".",
+                ]
+            )
+        )
     old = dated_rows(ctx)
     if len(old):
         oldest = min(rules.figure_date(r) for _, r in old.iterrows())
@@ -168,7 +206,16 @@ def key_points(ctx: Briefing) -> Html:
         )
     potential = ctx.figure("da_perpetrator_fund_potential")
     if potential is not None:
-        points.append(join(["A further ", tag("strong", _text(potential)), ctx.cite_row(potential), " for domestic abuse perpetrator work depends on bids that have not yet been decided: it is not secured."]))
+        points.append(
+            join(
+                [
+                    "A further ",
+                    tag("strong", _text(potential)),
+                    ctx.cite_row(potential),
+                    " for domestic abuse perpetrator work depends on bids that have not yet been decided: it is not secured.",
+                ]
+            )
+        )
     return bullet_list(points[:5], class_="key-points")
 
 
@@ -225,7 +272,16 @@ def local_funding(ctx: Briefing) -> Html:
         )
     potential = ctx.figure("da_perpetrator_fund_potential")
     if potential is not None:
-        parts.append(flag("Not secured", "The ", _text(potential), " for domestic abuse perpetrator work comes only if the bids succeed", ctx.cite_row(potential), "."))
+        parts.append(
+            flag(
+                "Not secured",
+                "The ",
+                _text(potential),
+                " for domestic abuse perpetrator work comes only if the bids succeed",
+                ctx.cite_row(potential),
+                ".",
+            )
+        )
         ctx.ask(
             f"When will the Home Office decide the domestic abuse perpetrator bids worth {_text(potential)}, and what happens to the work if they fail?",
             f"{_text(potential)} that depends on bids not yet decided",
@@ -255,10 +311,23 @@ def safer_streets(ctx: Briefing) -> Html:
             continue
         values = {float(v) for v in rows["value"]}
         disagree |= len(values) > 1
-        stated = join([join([ctx.source(r["source_id"])["title"], f" ({r['section']}): ", tag("strong", _text(r)), ctx.cite_row(r), Markup("<br>")]) for _, r in rows.iterrows()])
+        stated = join(
+            [
+                join(
+                    [ctx.source(r["source_id"])["title"], f" ({r['section']}): ", tag("strong", _text(r)), ctx.cite_row(r), Markup("<br>")]
+                )
+                for _, r in rows.iterrows()
+            ]
+        )
         comparison.append((rows.iloc[0]["label"], stated, "Agree" if len(values) == 1 else "Disagree"))
     if comparison:
-        parts.append(table(comparison, ["Figure", "What each paper says", "Do the papers agree?"], caption="Safer Streets figures in the communities paper and the communications paper"))
+        parts.append(
+            table(
+                comparison,
+                ["Figure", "What each paper says", "Do the papers agree?"],
+                caption="Safer Streets figures in the communities paper and the communications paper",
+            )
+        )
         frame = ctx.data.table("figures")
         shared = frame[frame["measure_key"].isin(SAFER_STREETS_SHARED)]
         parts.append(ctx.contradiction_flags(shared, "measure_key", "value", _text, "label"))
@@ -274,7 +343,13 @@ def csp_areas(ctx: Briefing) -> Html:
         return paragraph("The papers available by this meeting do not list the CSP areas.")
     words = {"yes": "Yes", "no": "No", "not stated": "Not stated in the papers"}
     rows = [(r["csp"], join([words.get(r["funded_post"], r["funded_post"]), ctx.cite_row(r)])) for _, r in areas.iterrows()]
-    parts = [table(rows, ["Community Safety Partnership area", "Took up funding for a problem-solving post?"], caption="The six CSP areas and funded posts")]
+    parts = [
+        table(
+            rows,
+            ["Community Safety Partnership area", "Took up funding for a problem-solving post?"],
+            caption="The six CSP areas and funded posts",
+        )
+    ]
     posts = ctx.figure("csps_with_funded_posts")
     end = ctx.data.table("expected_dates")
     end = end[end["measure_key"] == "csp_funded_posts_end"]
@@ -285,7 +360,9 @@ def csp_areas(ctx: Briefing) -> Html:
         naming = " It does not name them." if named == 0 else f" It names {number(named)} of them."
         parts.append(paragraph(f"The report says {number(posts['value'])} areas took up the posts", *runs_to, *cites, ".", naming))
         if named < posts["value"]:
-            parts.append(flag("Not named", f"The papers say {number(posts['value'])} of the six areas have funded posts but do not say which."))
+            parts.append(
+                flag("Not named", f"The papers say {number(posts['value'])} of the six areas have funded posts but do not say which.")
+            )
             ctx.ask(
                 f"Which {number(posts['value'])} CSP areas took up the funded problem-solving posts, why did the other {number(len(areas) - posts['value'])} not, and what does each post cost?",
                 f"{number(posts['value'])} areas with funded posts, none of them named",
@@ -301,9 +378,16 @@ def citizens_in_policing(ctx: Briefing) -> Html:
     frame = frame[frame["topic"].isin(CITIZEN_TOPICS)]
     if frame.empty:
         return paragraph("The papers available by this meeting give no figures on citizens in policing.")
-    frame = frame.assign(_order=frame["topic"].map(CITIZEN_TOPICS.index)).sort_values(["_order", "subject", "public_date", "figure_id"], kind="stable")
+    frame = frame.assign(_order=frame["topic"].map(CITIZEN_TOPICS.index)).sort_values(
+        ["_order", "subject", "public_date", "figure_id"], kind="stable"
+    )
     rows = [
-        (CITIZEN_TOPIC_NAMES[r["topic"]], r["label"], join([tag("strong", _text(r)), ctx.cite_row(r), ctx.dated_badge(r)]), figure_as_at(ctx, r))
+        (
+            CITIZEN_TOPIC_NAMES[r["topic"]],
+            r["label"],
+            join([tag("strong", _text(r)), ctx.cite_row(r), ctx.dated_badge(r)]),
+            figure_as_at(ctx, r),
+        )
         for _, r in frame.iterrows()
     ]
     parts = [
@@ -320,7 +404,8 @@ def citizens_in_policing(ctx: Briefing) -> Html:
             parts.append(
                 paragraph(
                     f"{first['subject']}: the papers of {short_date(first['public_date'])} and {short_date(last['public_date'])} both give {_text(last)} members",
-                    ctx.cite_row(first), ctx.cite_row(last),
+                    ctx.cite_row(first),
+                    ctx.cite_row(last),
                     ". Either membership did not change or the figure was not updated.",
                 )
             )
@@ -328,7 +413,10 @@ def citizens_in_policing(ctx: Briefing) -> Html:
     if national is not None and projected is not None:
         parts.append(
             paragraph(
-                "Specials turnover: ", ctx.say("specials_turnover_projected_pct"), " projected for Cambridgeshire against ", ctx.say("specials_turnover_national_pct"),
+                "Specials turnover: ",
+                ctx.say("specials_turnover_projected_pct"),
+                " projected for Cambridgeshire against ",
+                ctx.say("specials_turnover_national_pct"),
                 " nationally. The local figure is a projection, not a count.",
             )
         )
@@ -336,8 +424,15 @@ def citizens_in_policing(ctx: Briefing) -> Html:
     if len(old):
         newest_old = max(rules.figure_date(r) for _, r in old.iterrows())
         current = frame[~frame["figure_id"].isin(old["figure_id"])]
-        current_words = f" Only the figures on {', '.join(dict.fromkeys(current['subject']))} are from the last 12 months." if len(current) else ""
-        parts.append(flag("Dated", f"{number(len(old))} of these {number(len(frame))} figures date from {short_date(newest_old)} or before.{current_words}"))
+        current_words = (
+            f" Only the figures on {', '.join(dict.fromkeys(current['subject']))} are from the last 12 months." if len(current) else ""
+        )
+        parts.append(
+            flag(
+                "Dated",
+                f"{number(len(old))} of these {number(len(frame))} figures date from {short_date(newest_old)} or before.{current_words}",
+            )
+        )
         ctx.ask(
             "Can the Commissioner give current numbers for Neighbourhood Watch, Speedwatch and Countryside Watch members, Special Constables and their hours, police support volunteers and cadets, and custody visits made in 2022/23?",
             f"{plural(len(old), 'citizens in policing figure')} from {short_date(newest_old)} or before",
@@ -362,7 +457,12 @@ def confidence_and_outcomes(ctx: Briefing) -> Html:
         rows = [r for r in rows if r is not None]
         old = [r for r in rows if ctx.dated(r)]
         if old:
-            parts.append(flag("Dated", f"These figures are from a paper of {short_date(old[0]['public_date'])}. No later confidence survey or hate crime figures are in the papers."))
+            parts.append(
+                flag(
+                    "Dated",
+                    f"These figures are from a paper of {short_date(old[0]['public_date'])}. No later confidence survey or hate crime figures are in the papers.",
+                )
+            )
             ctx.ask(
                 "What do the latest confidence survey results show for people feeling safe and for the Constabulary dealing with their concerns, and how many hate crimes are recorded now?",
                 f"confidence and hate crime figures from {short_date(old[0]['public_date'])}",
@@ -372,7 +472,12 @@ def confidence_and_outcomes(ctx: Briefing) -> Html:
     if drop is not None:
         parts.append(paragraph("Outcome reported: ", drop["label"], ": ", ctx.say("cambridge_cycle_theft_drop_pct"), ". ", _note(drop)))
         if pd.isna(drop.get("period_start")) and pd.isna(drop.get("period_end")):
-            parts.append(flag("No baseline", "Without the period and the starting number, members cannot tell how large the fall is or what caused it."))
+            parts.append(
+                flag(
+                    "No baseline",
+                    "Without the period and the starting number, members cannot tell how large the fall is or what caused it.",
+                )
+            )
             ctx.ask(
                 f"Over what period, and from what number, did cycle thefts in Cambridge fall by {_text(drop)}?",
                 f"a {_text(drop)} fall with no period or baseline printed",
@@ -416,7 +521,10 @@ def delivery_overview(ctx: Briefing) -> Html:
     totals = frame["status"].value_counts()
     description = (
         f"{number(len(frame))} deliverables across five themes. "
-        + "; ".join(f"{theme}: " + ", ".join(f"{number(wide.loc[theme, s])} {s}" for s in STATUS_ORDER if wide.loc[theme, s]) for theme in PLAN_THEMES)
+        + "; ".join(
+            f"{theme}: " + ", ".join(f"{number(wide.loc[theme, s])} {s}" for s in STATUS_ORDER if wide.loc[theme, s])
+            for theme in PLAN_THEMES
+        )
         + "."
     )
     busiest = wide["total"].idxmax()
@@ -441,22 +549,44 @@ def delivery_overview(ctx: Briefing) -> Html:
     ]
     stalled = stalled_deliverables(ctx)
     if len(stalled):
-        items = [join([tag("strong", r["deliverable"]), f" ({r['theme']}): ", r["status"], ". ", r["summary"], ctx.cite_row(r)]) for _, r in stalled.iterrows()]
+        items = [
+            join([tag("strong", r["deliverable"]), f" ({r['theme']}): ", r["status"], ". ", r["summary"], ctx.cite_row(r)])
+            for _, r in stalled.iterrows()
+        ]
         parts.append(paragraph("Not started or on hold:"))
         parts.append(bullet_list(items))
         for _, r in stalled.iterrows():
-            ctx.ask(f"Why is \u201c{r['deliverable']}\u201d ({r['theme']}) {r['status']}, and when will it move forward?", f"shown as {r['status']} in the progress report", r)
+            ctx.ask(
+                f"Why is \u201c{r['deliverable']}\u201d ({r['theme']}) {r['status']}, and when will it move forward?",
+                f"shown as {r['status']} in the progress report",
+                r,
+            )
     moved = rescheduled_deliverables(ctx)
     if len(moved):
-        items = [join([tag("strong", r["deliverable"]), f" ({r['theme']}): ", r["status_evidence"], ctx.cite_row(r)]) for _, r in moved.iterrows()]
+        items = [
+            join([tag("strong", r["deliverable"]), f" ({r['theme']}): ", r["status_evidence"], ctx.cite_row(r)])
+            for _, r in moved.iterrows()
+        ]
         parts.append(flag("Rescheduled", f"{plural(len(moved), 'deliverable was', 'deliverables were')} rescheduled or postponed:"))
         parts.append(bullet_list(items))
         for _, r in moved.iterrows():
-            ctx.ask(f"\u201c{r['deliverable']}\u201d ({r['theme']}) was rescheduled or postponed: what is the new date?", "the update says it was rescheduled or postponed", r)
+            ctx.ask(
+                f"\u201c{r['deliverable']}\u201d ({r['theme']}) was rescheduled or postponed: what is the new date?",
+                "the update says it was rescheduled or postponed",
+                r,
+            )
     late = overdue_deliverables(ctx)
     if len(late):
-        items = [join([tag("strong", r["deliverable"]), f" ({r['theme']}): due {r['due_as_printed']}, now {r['status']}", ctx.cite_row(r)]) for _, r in late.iterrows()]
-        parts.append(flag("Due date passed", f"By {long_date(ctx.meeting_date)} the quarter it was due by has ended for {plural(len(late), 'deliverable')} not yet complete:"))
+        items = [
+            join([tag("strong", r["deliverable"]), f" ({r['theme']}): due {r['due_as_printed']}, now {r['status']}", ctx.cite_row(r)])
+            for _, r in late.iterrows()
+        ]
+        parts.append(
+            flag(
+                "Due date passed",
+                f"By {long_date(ctx.meeting_date)} the quarter it was due by has ended for {plural(len(late), 'deliverable')} not yet complete:",
+            )
+        )
         parts.append(bullet_list(items))
         for _, r in late.iterrows():
             ctx.ask(
@@ -478,7 +608,10 @@ def dated_figures(ctx: Briefing) -> Html:
         "Dated",
         f"{plural(len(old), 'figure')} from the communities papers date from {short_date(newest)} or before, more than 12 months before this meeting; "
         "each carries a 'Dated' label where it appears. The questions below ask for current figures.",
-    ) + details(f"Show the {plural(len(old), 'dated figure')}", table(rows, ["Figure", "Value", "When"], caption="Figures more than 12 months older than the meeting"))
+    ) + details(
+        f"Show the {plural(len(old), 'dated figure')}",
+        table(rows, ["Figure", "Value", "When"], caption="Figures more than 12 months older than the meeting"),
+    )
 
 
 def since_last(ctx: Briefing) -> Html:
@@ -486,11 +619,17 @@ def since_last(ctx: Briefing) -> Html:
 
     def describe(name, fresh):
         if name == "figures":
-            return [join([r["label"], ": ", tag("strong", _text(r)), ctx.cite_row(r)]) for _, r in fresh[fresh["briefing"] == "communities"].iterrows()]
+            return [
+                join([r["label"], ": ", tag("strong", _text(r)), ctx.cite_row(r)])
+                for _, r in fresh[fresh["briefing"] == "communities"].iterrows()
+            ]
         if name == "deliverables":
             return [f"Plan progress report: {plural(len(fresh), 'deliverable')} with updates."]
         if name == "actions":
-            return [join([r["kind"].capitalize(), ": ", r["text"], ctx.cite_row(r)]) for _, r in fresh[fresh["briefing"] == "communities"].iterrows()]
+            return [
+                join([r["kind"].capitalize(), ": ", r["text"], ctx.cite_row(r)])
+                for _, r in fresh[fresh["briefing"] == "communities"].iterrows()
+            ]
         return []
 
     return ctx.since_last_meeting(["figures", "deliverables", "actions"], describe)

@@ -37,7 +37,7 @@ class Html:
         # What a console shows; circulated pages use the HTML.
         return f"Html({len(self.markup)} characters)"
 
-    def __add__(self, other: "Html") -> "Html":
+    def __add__(self, other: Html) -> Html:
         return Html(self.markup + Markup(str(other)))
 
 
@@ -49,7 +49,9 @@ def join(parts: Iterable) -> Html:
 def tag(name: str, content="", **attributes) -> Markup:
     """An element; attribute values and string content are escaped."""
     attrs = "".join(
-        f' {key.rstrip("_").replace("_", "-")}="{escape(value)}"' for key, value in attributes.items() if value is not None and value is not False
+        f' {key.rstrip("_").replace("_", "-")}="{escape(value)}"'
+        for key, value in attributes.items()
+        if value is not None and value is not False
     )
     inner = content if isinstance(content, (Markup, Html)) else escape(content)
     return Markup(f"<{name}{attrs}>{inner}</{name}>")

@@ -31,7 +31,7 @@ class Paths:
     build: Path
 
     @classmethod
-    def default(cls, root: Path | None = None) -> "Paths":
+    def default(cls, root: Path | None = None) -> Paths:
         """Paths of the checkout at `root` (the project root by default)."""
         root = Path(root or PROJECT_ROOT).resolve()
         data = Path(os.environ.get("BRIEFING_DATA_DIR", root / "data")).resolve()

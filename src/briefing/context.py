@@ -145,7 +145,10 @@ class Briefing:
             ("Meeting", f"{BODY}, {long_date(self.meeting_date)}, {time}, {venue}"),
             ("Agenda item", agenda),
             ("Figures as at", f"{long_date(as_at)} (only papers public by the meeting date are used)" if as_at else "no papers yet"),
-            ("Briefing due", f"{long_date(rules.papers_due(self.meeting_date))} (papers are published five clear working days before the meeting)"),
+            (
+                "Briefing due",
+                f"{long_date(rules.papers_due(self.meeting_date))} (papers are published five clear working days before the meeting)",
+            ),
         ]
         meta = Markup("").join(tag("div", tag("dt", k + ":") + tag("dd", v)) for k, v in facts)
         return Html(
@@ -234,9 +237,13 @@ class Briefing:
         if not found:
             return Html("")
         parts = []
-        for name, group in found.items():
+        for group in found.values():
             panels = Markup("").join(
-                tag("div", tag("p", join([tag("strong", render_value(row)), self.cite_row(row)])) + tag("p", self.source_text(row["source_id"], row["section"])))
+                tag(
+                    "div",
+                    tag("p", join([tag("strong", render_value(row)), self.cite_row(row)]))
+                    + tag("p", self.source_text(row["source_id"], row["section"])),
+                )
                 for _, row in group.iterrows()
             )
             first = group.iloc[0]
@@ -253,7 +260,9 @@ class Briefing:
         actions = self.data.table("actions")
         mine = actions[(actions["briefing"] == self.kind)]
         open_ = mine[mine["status"] == "open"]
-        closed_recent = mine[(mine["status"] == "closed") & (mine["closed_meeting_date"] > pd.Timestamp(self.previous_meeting or date(1900, 1, 1)))]
+        closed_recent = mine[
+            (mine["status"] == "closed") & (mine["closed_meeting_date"] > pd.Timestamp(self.previous_meeting or date(1900, 1, 1)))
+        ]
         closed_recent = closed_recent[closed_recent["closed_meeting_date"] <= pd.Timestamp(self.meeting_date)]
         parts = []
         if open_.empty:
@@ -264,7 +273,18 @@ class Briefing:
                 owner = row["owner"] if isinstance(row.get("owner"), str) else "not named"
                 age = (self.meeting_date - as_date(row["meeting_date"])).days
                 rows.append(
-                    tag("li", join([badge(row["kind"].capitalize(), "dated"), " ", row["text"], f" (made {short_date(row['meeting_date'])}; owner: {owner})", self.cite_row(row)]))
+                    tag(
+                        "li",
+                        join(
+                            [
+                                badge(row["kind"].capitalize(), "dated"),
+                                " ",
+                                row["text"],
+                                f" (made {short_date(row['meeting_date'])}; owner: {owner})",
+                                self.cite_row(row),
+                            ]
+                        ),
+                    )
                 )
                 if row["kind"] in ("recommendation", "undertaking", "action") and age > 60:
                     self.ask(
@@ -275,7 +295,10 @@ class Briefing:
             parts.append(paragraph(f"{len(open_)} open on this topic, carried from earlier meetings until the papers show them closed:"))
             parts.append(Html(tag("ul", Markup("").join(rows))))
         if not closed_recent.empty:
-            items = [join([row["text"], f" (closed {short_date(row['closed_meeting_date'])})", self.cite_row(row)]) for _, row in closed_recent.iterrows()]
+            items = [
+                join([row["text"], f" (closed {short_date(row['closed_meeting_date'])})", self.cite_row(row)])
+                for _, row in closed_recent.iterrows()
+            ]
             since = "since the last meeting on this topic" if self.previous_meeting else "before this first briefing on the topic"
             parts.append(paragraph(f"Closed {since}:"))
             parts.append(bullet_list(items))
@@ -287,7 +310,9 @@ class Briefing:
         `describe(name, frame)` turns the new rows of one dataset into list items.
         """
         if self.previous_meeting is None:
-            intro = paragraph("This is the first briefing on this topic in the workbook, so everything here is new to this series of briefings.")
+            intro = paragraph(
+                "This is the first briefing on this topic in the workbook, so everything here is new to this series of briefings."
+            )
             return intro
         items = []
         for name in datasets:

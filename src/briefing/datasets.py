@@ -107,7 +107,7 @@ class Data:
         """One dataset with every row, whatever `as_of` is."""
         return self._tables[name]
 
-    def cut(self, as_of: date | None) -> "Data":
+    def cut(self, as_of: date | None) -> Data:
         """The same data seen as of another date."""
         return Data(self._tables, self.dictionary, as_of)
 

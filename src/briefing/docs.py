@@ -116,7 +116,15 @@ def _column_row(column: Column, provenance: bool) -> str:
         allowed = ""
     references = f"`{column.references}`" if column.references else ""
     description = _cell(column.description) + (" *(provenance)*" if provenance else "")
-    cells = [f"`{column.name}`", column.type, "yes" if column.required else "no", allowed, _range(column.min, column.max), references, description]
+    cells = [
+        f"`{column.name}`",
+        column.type,
+        "yes" if column.required else "no",
+        allowed,
+        _range(column.min, column.max),
+        references,
+        description,
+    ]
     return "| " + " | ".join(cells) + " |"
 
 

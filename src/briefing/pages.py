@@ -14,7 +14,11 @@ from briefing.formatting import long_date
 from briefing.params import MeetingParams
 from briefing.render import house_css
 
-KIND_LABELS = {"precept": "precept meeting", "agm": "annual meeting", "reserve": "reserve meeting, held only if the Panel vetoes the precept"}
+KIND_LABELS = {
+    "precept": "precept meeting",
+    "agm": "annual meeting",
+    "reserve": "reserve meeting, held only if the Panel vetoes the precept",
+}
 
 
 @lru_cache(maxsize=1)

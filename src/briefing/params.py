@@ -131,8 +131,14 @@ def _describe(path: Path, error: ValidationError) -> str:
 
 
 def _known_keys(parent: str) -> list[str]:
-    models = {"": MeetingParams, "briefings": Briefings, "briefings.precept": PreceptParams,
-              "briefings.comms": CommsParams, "briefings.communities": CommunitiesParams, "briefings.culture": CultureParams}
+    models = {
+        "": MeetingParams,
+        "briefings": Briefings,
+        "briefings.precept": PreceptParams,
+        "briefings.comms": CommsParams,
+        "briefings.communities": CommunitiesParams,
+        "briefings.culture": CultureParams,
+    }
     model = models.get(parent)
     return list(model.model_fields) if model else []
 

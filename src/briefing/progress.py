@@ -12,8 +12,14 @@ class RichProgress:
     def __init__(self):
         self.console = Console(stderr=True)
         self.progress = Progress(
-            SpinnerColumn(), TextColumn("[bold]{task.fields[stage]:<9}"), TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-            console=self.console, transient=False,
+            SpinnerColumn(),
+            TextColumn("[bold]{task.fields[stage]:<9}"),
+            TextColumn("{task.description}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
+            console=self.console,
+            transient=False,
         )
         self.tasks = {}
         self.progress.start()

@@ -40,7 +40,9 @@ def precept_deadlines(precept_year: str) -> list[Deadline]:
     year = precept_first_year(precept_year)
     return [
         Deadline("notification", "The Commissioner notifies the Panel of the proposed precept", date(year, 2, 1), "always"),
-        Deadline("panel_report", "The Panel reviews the proposal and reports to the Commissioner (and may veto)", date(year, 2, 8), "always"),
+        Deadline(
+            "panel_report", "The Panel reviews the proposal and reports to the Commissioner (and may veto)", date(year, 2, 8), "always"
+        ),
         Deadline("revised_precept", "After a veto, the Commissioner responds with a revised precept", date(year, 2, 15), "after a veto"),
         Deadline("panel_report_on_revised", "The Panel reports on the revised precept", date(year, 2, 22), "after a veto"),
         Deadline("precept_issued", "The precept may be issued from", date(year, 3, 1), "always"),

@@ -19,9 +19,26 @@ from pathlib import Path
 from briefing.config import Paths
 
 NUMBER_WORDS = {
-    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
-    "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14,
-    "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19, "twenty": 20,
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "eleven": 11,
+    "twelve": 12,
+    "thirteen": 13,
+    "fourteen": 14,
+    "fifteen": 15,
+    "sixteen": 16,
+    "seventeen": 17,
+    "eighteen": 18,
+    "nineteen": 19,
+    "twenty": 20,
 }
 MULTIPLIERS = {"k": 1_000, "m": 1_000_000, "bn": 1_000_000_000}
 NUMBER = re.compile(r"(\d[\d,]*(?:\.\d+)?)(bn|k|m)?", re.IGNORECASE)
@@ -90,7 +107,7 @@ def trace_failures(paths: Paths, dictionary, tables) -> list:
     sources = tables.get("sources")
     files = {}
     if sources is not None:
-        files = dict(zip(sources.frame["source_id"], sources.frame["file_name"]))
+        files = dict(zip(sources.frame["source_id"], sources.frame["file_name"], strict=True))
     papers: dict[str, str] = {}
 
     def paper(source_id: str) -> str | None:
@@ -101,7 +118,7 @@ def trace_failures(paths: Paths, dictionary, tables) -> list:
         return papers[source_id]
 
     failures = []
-    for name, table in tables.items():
+    for table in tables.values():
         spec = table.dataset.trace
         if not spec:
             continue
@@ -110,7 +127,7 @@ def trace_failures(paths: Paths, dictionary, tables) -> list:
         derived_column, id_column = spec.get("derived"), spec.get("id")
         known = {}
         if id_column:
-            for figure_id, value in zip(frame[id_column], frame[value_column]):
+            for figure_id, value in zip(frame[id_column], frame[value_column], strict=True):
                 try:
                     known[figure_id] = float(value)
                 except (TypeError, ValueError):
@@ -127,14 +144,26 @@ def trace_failures(paths: Paths, dictionary, tables) -> list:
                 try:
                     result = evaluate(derived, known)
                 except KeyError as missing:
-                    failures.append(Failure(table.dataset.file, derived_column, f"the derivation names {missing}, which is not a figure_id", [derived], line))
+                    failures.append(
+                        Failure(
+                            table.dataset.file, derived_column, f"the derivation names {missing}, which is not a figure_id", [derived], line
+                        )
+                    )
                     continue
                 except (ValueError, SyntaxError, ZeroDivisionError) as error:
-                    failures.append(Failure(table.dataset.file, derived_column, f"the derivation cannot be computed ({error})", [derived], line))
+                    failures.append(
+                        Failure(table.dataset.file, derived_column, f"the derivation cannot be computed ({error})", [derived], line)
+                    )
                     continue
                 if not math.isclose(result, value, rel_tol=1e-6, abs_tol=0.005):
                     failures.append(
-                        Failure(table.dataset.file, value_column, f"the derived figure does not match its derivation {derived} = {result:g}", [row[value_column]], line)
+                        Failure(
+                            table.dataset.file,
+                            value_column,
+                            f"the derived figure does not match its derivation {derived} = {result:g}",
+                            [row[value_column]],
+                            line,
+                        )
                     )
                 continue
             if not printed:
@@ -145,13 +174,21 @@ def trace_failures(paths: Paths, dictionary, tables) -> list:
             if not printed_in(printed, text):
                 failures.append(
                     Failure(
-                        table.dataset.file, printed_column,
+                        table.dataset.file,
+                        printed_column,
                         f"the figure is not printed in the paper it cites ({row.get('source_id')}, {row.get('section')}); check the figure and its source",
-                        [printed], line,
+                        [printed],
+                        line,
                     )
                 )
             elif not value_matches(value, printed):
                 failures.append(
-                    Failure(table.dataset.file, value_column, f"the value does not match the figure as printed ('{printed}')", [row[value_column]], line)
+                    Failure(
+                        table.dataset.file,
+                        value_column,
+                        f"the value does not match the figure as printed ('{printed}')",
+                        [row[value_column]],
+                        line,
+                    )
                 )
     return failures

@@ -19,8 +19,8 @@ from dataclasses import dataclass, field
 
 from briefing.config import Paths
 from briefing.datasets import EmptyFileError, RawTable, coerce, read_raw
-from briefing.fingerprints import validation_key as _validation_key
 from briefing.errors import DataValidationError
+from briefing.fingerprints import validation_key as _validation_key
 from briefing.schema import Dataset, Dictionary, load_dictionary
 
 log = logging.getLogger(__name__)
@@ -117,7 +117,9 @@ def build_suites(dataset: Dataset, present: list[str], references: dict[str, lis
             continue
         name = column.name
         if column.required:
-            raw.add_expectation(gxe.ExpectColumnValuesToNotBeNull(column=name, meta=meta(name, "a value is required but the cell is blank")))
+            raw.add_expectation(
+                gxe.ExpectColumnValuesToNotBeNull(column=name, meta=meta(name, "a value is required but the cell is blank"))
+            )
         if column.type in TYPE_PATTERNS:
             raw.add_expectation(
                 gxe.ExpectColumnValuesToMatchRegex(
@@ -151,7 +153,9 @@ def build_suites(dataset: Dataset, present: list[str], references: dict[str, lis
         if column.min is not None or column.max is not None:
             bounds = _bounds_words(column.min, column.max)
             typed.add_expectation(
-                gxe.ExpectColumnValuesToBeBetween(column=name, min_value=column.min, max_value=column.max, meta=meta(name, f"each value must be {bounds}"))
+                gxe.ExpectColumnValuesToBeBetween(
+                    column=name, min_value=column.min, max_value=column.max, meta=meta(name, f"each value must be {bounds}")
+                )
             )
     key = [k for k in dataset.key if k in present]
     if len(key) == 1:
@@ -167,7 +171,10 @@ def build_suites(dataset: Dataset, present: list[str], references: dict[str, lis
             if rule["greater"] in present and rule["lesser"] in present:
                 typed.add_expectation(
                     gxe.ExpectColumnPairValuesAToBeGreaterThanB(
-                        column_A=rule["greater"], column_B=rule["lesser"], or_equal=True, ignore_row_if="either_value_is_missing",
+                        column_A=rule["greater"],
+                        column_B=rule["lesser"],
+                        or_equal=True,
+                        ignore_row_if="either_value_is_missing",
                         meta=meta(f"{rule['lesser']}", rule["rule"]),
                     )
                 )
@@ -264,9 +271,15 @@ def _structure_failures(table: RawTable) -> list[Failure]:
     missing = [c for c in expected if c not in table.header]
     extra = [c for c in table.header if c not in expected]
     for column in missing:
-        failures.append(Failure(table.dataset.file, column, "the column is missing from the header (line 1); add it as declared in data/dictionary.yaml"))
+        failures.append(
+            Failure(
+                table.dataset.file, column, "the column is missing from the header (line 1); add it as declared in data/dictionary.yaml"
+            )
+        )
     for column in extra:
-        failures.append(Failure(table.dataset.file, column, "the column is not declared in data/dictionary.yaml; declare it there or remove it"))
+        failures.append(
+            Failure(table.dataset.file, column, "the column is not declared in data/dictionary.yaml; declare it there or remove it")
+        )
     if not missing and not extra and table.header != expected:
         failures.append(Failure(table.dataset.file, None, f"the columns must be in the declared order: {', '.join(expected)}"))
     return failures
@@ -290,7 +303,7 @@ def run_validation(paths: Paths) -> Report:
             failures.append(Failure(dataset.file, None, f"the file could not be read as UTF-8 CSV ({error})"))
     references = _reference_values(dictionary, tables)
     runner = _Runner(_context())
-    for name, table in tables.items():
+    for table in tables.values():
         structure = _structure_failures(table)
         failures += structure
         present = [c for c in table.header if c in table.dataset.columns]
@@ -324,7 +337,7 @@ def validation_key(paths: Paths) -> str:
     return _validation_key(paths.data)
 
 
-def _stamp(paths: Paths, key: str) -> Path:
+def _stamp(paths: Paths, key: str):
     return paths.cache / "validated" / key
 
 
