@@ -113,16 +113,17 @@ class TreeSampler(threading.Thread):
     def _sample(self) -> None:
         tree = self._tree_psutil() if self._psutil else self._tree_proc()
         total = 0
-        for pid, rss in tree:
+        for pid, ppid, rss in tree:
             total += rss
             if pid not in self._seen:
                 self._seen.add(pid)
-                if "ipykernel" in self._cmdline(pid):
+                # A kernel, not a short-lived fork of one (which has the kernel's command line until it execs).
+                if "ipykernel_launcher" in self._cmdline(pid) and ppid not in self.kernels:
                     self.kernels.add(pid)
         self.peak_rss = max(self.peak_rss, total)
         self.peak_processes = max(self.peak_processes, len(tree))
 
-    def _tree_psutil(self) -> list[tuple[int, int]]:
+    def _tree_psutil(self) -> list[tuple[int, int, int]]:
         psutil = self._psutil
         try:
             root = psutil.Process(self.pid)
@@ -132,13 +133,14 @@ class TreeSampler(threading.Thread):
         tree = []
         for process in processes:
             try:
-                tree.append((process.pid, process.memory_info().rss))
+                tree.append((process.pid, process.ppid(), process.memory_info().rss))
             except (psutil.NoSuchProcess, psutil.AccessDenied):
                 continue
         return tree
 
-    def _tree_proc(self) -> list[tuple[int, int]]:
+    def _tree_proc(self) -> list[tuple[int, int, int]]:
         children: dict[int, list[int]] = {}
+        parents: dict[int, int] = {}
         for entry in Path("/proc").iterdir():
             if not entry.name.isdigit():
                 continue
@@ -148,6 +150,7 @@ class TreeSampler(threading.Thread):
                 continue
             ppid = int(stat.rsplit(")", 1)[1].split()[1])
             children.setdefault(ppid, []).append(int(entry.name))
+            parents[int(entry.name)] = ppid
         pids, queue = [], [self.pid]
         while queue:
             pid = queue.pop()
@@ -158,7 +161,7 @@ class TreeSampler(threading.Thread):
             try:
                 for line in Path(f"/proc/{pid}/status").read_text().splitlines():
                     if line.startswith("VmRSS:"):
-                        tree.append((pid, int(line.split()[1]) * 1024))
+                        tree.append((pid, parents.get(pid, 0), int(line.split()[1]) * 1024))
                         break
             except OSError:
                 continue
@@ -268,10 +271,21 @@ def measure_build(ws: Workspace, label: str, args: list[str]) -> Run:
     root = ws.fresh_root(label)
     try:
         run = run_timed([str(BIN / "briefing"), "build", *args, "--output", str(root / "out")], environment(root), root, label)
+        (root / "bench-build.log").write_text(run.stderr + run.stdout, encoding="utf-8")  # kept with --keep
         _check_validated(root, label)
+        if args[0] == "--force" and args[1] not in BUILT_PAGES:
+            BUILT_PAGES[args[1]] = _pages(root / "out")
         return run
     finally:
         ws.discard(root)
+
+
+BUILT_PAGES: dict[str, dict[str, bytes]] = {}  # pages of the first (a) run per meeting, to compare (c) with
+SAME_PAGES: dict[str, bool] = {}
+
+
+def _pages(folder: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*.html"))}
 
 
 def _check_validated(root: Path, label: str) -> None:
@@ -296,7 +310,11 @@ def measure_naive(ws: Workspace, label: str, day: str) -> Run:
                 # -r keeps text as text ('6' would become the int 6 with -p); -p turns False into a bool.
                 command += ["-p", name, str(value)] if isinstance(value, bool) else ["-r", name, str(value)]
             runs.append(run_timed(command, env, root / "notebooks", f"{label} papermill {kind}"))
-            runs.append(run_timed([str(BIN / "jupyter"), "nbconvert", "--to", "html", "--no-input", str(executed)], env, out, f"{label} nbconvert {kind}"))
+            runs.append(
+                run_timed(
+                    [str(BIN / "jupyter"), "nbconvert", "--to", "html", "--no-input", str(executed)], env, out, f"{label} nbconvert {kind}"
+                )
+            )
             if not (out / f"{kind}.html").exists():
                 raise BenchError(f"{label}: nbconvert wrote no {kind}.html")
         seconds = time.perf_counter() - started
@@ -420,6 +438,8 @@ def measure_floor(ws: Workspace, label: str, day: str) -> Run:
             raise BenchError(f"{label}: expected pages {sorted(expected)}, found {sorted(written)}")
         if run.kernels:
             raise BenchError(f"{label}: a kernel started in the in-process floor")
+        if day in BUILT_PAGES:
+            SAME_PAGES[day] = SAME_PAGES.get(day, True) and _pages(out) == BUILT_PAGES[day]
         return run
     finally:
         ws.discard(root)
@@ -439,7 +459,9 @@ class NoopFolder:
         run = run_timed(self._command(), environment(self.root), self.root, label)
         built = re.search(r"Built (\d+) briefing", run.stdout)
         if run.kernels or (built and built.group(1) != "0"):
-            raise BenchError(f"{label}: the no-op rebuild started {run.kernels} kernel(s) / built {built.group(1) if built else '?'} briefing(s)")
+            raise BenchError(
+                f"{label}: the no-op rebuild started {run.kernels} kernel(s) / built {built.group(1) if built else '?'} briefing(s)"
+            )
         return run
 
     def _command(self) -> list[str]:
@@ -498,27 +520,57 @@ def plan(only: set[str], ws: Workspace, noop: NoopFolder) -> list[tuple[Measurem
     items = []
     for day in PACKS:
         n = len(pack_jobs(day))
-        items.append((Measurement(f"a {day}", "a", f"(a) build, cold, {day} ({n} briefing{'s' * (n > 1)})", f"briefing build --force {day}"),
-                      lambda m, day=day: measure_build(ws, m.key.replace(" ", "-"), ["--force", day])))
+        items.append(
+            (
+                Measurement(f"a {day}", "a", f"(a) build, cold, {day} ({n} briefing{'s' * (n > 1)})", f"briefing build --force {day}"),
+                lambda m, day=day: measure_build(ws, m.key.replace(" ", "-"), ["--force", day]),
+            )
+        )
     for day in PACKS:
         n = len(pack_jobs(day))
-        items.append((Measurement(f"b {day}", "b", f"(b) naive papermill + nbconvert CLIs, {day} ({n})", "papermill …; jupyter nbconvert --to html --no-input …"),
-                      lambda m, day=day: measure_naive(ws, m.key.replace(" ", "-"), day)))
+        items.append(
+            (
+                Measurement(
+                    f"b {day}",
+                    "b",
+                    f"(b) naive papermill + nbconvert CLIs, {day} ({n})",
+                    "papermill …; jupyter nbconvert --to html --no-input …",
+                ),
+                lambda m, day=day: measure_naive(ws, m.key.replace(" ", "-"), day),
+            )
+        )
     for day in PACKS:
         n = len(pack_jobs(day))
-        items.append((Measurement(f"c {day}", "c", f"(c) floor: one process, no kernel, {day} ({n})", "python -c FLOOR_SCRIPT"),
-                      lambda m, day=day: measure_floor(ws, m.key.replace(" ", "-"), day)))
+        items.append(
+            (
+                Measurement(f"c {day}", "c", f"(c) floor: one process, no kernel, {day} ({n})", "python -c FLOOR_SCRIPT"),
+                lambda m, day=day: measure_floor(ws, m.key.replace(" ", "-"), day),
+            )
+        )
     for jobs in (1, 2):
-        items.append((Measurement(f"e jobs {jobs}", "e", f"(e) build --all --force, cold, --jobs {jobs}", f"briefing build --all --force --jobs {jobs}"),
-                      lambda m, jobs=jobs: measure_build(ws, m.key.replace(" ", "-"), ["--all", "--force", "--jobs", str(jobs)])))
-    items.append((Measurement("d noop", "d", "(d) no-op rebuild of everything", "briefing build --all (folder already built)"), lambda m: noop.measure("d-noop")))
+        items.append(
+            (
+                Measurement(
+                    f"e jobs {jobs}", "e", f"(e) build --all --force, cold, --jobs {jobs}", f"briefing build --all --force --jobs {jobs}"
+                ),
+                lambda m, jobs=jobs: measure_build(ws, m.key.replace(" ", "-"), ["--all", "--force", "--jobs", str(jobs)]),
+            )
+        )
+    items.append(
+        (
+            Measurement("d noop", "d", "(d) no-op rebuild of everything", "briefing build --all (folder already built)"),
+            lambda m: noop.measure("d-noop"),
+        )
+    )
     return [(m, fn) for m, fn in items if m.group in only]
 
 
 def warm_up() -> None:
     """Untimed: load the libraries once so the first timed run does not pay for a cold disk cache or .pyc compilation."""
     code = "import briefing.build, briefing.cli, briefing.context, briefing.charts, briefing.render, briefing.validation, papermill, nbconvert, nbclient, ipykernel, altair, vl_convert, great_expectations"
-    subprocess.run([str(PYTHON), "-c", code], check=True, env=environment(REPO), cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    subprocess.run(
+        [str(PYTHON), "-c", code], check=True, env=environment(REPO), cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
 
 
 def main(argv=None) -> int:
@@ -551,10 +603,10 @@ def main(argv=None) -> int:
                 run = function(measurement)
                 measurement.runs.append(run)
                 floor = re.search(r"^FLOOR (.*)$", run.stdout, re.MULTILINE)
+                print(f"{run.seconds:.2f} s, peak {run.peak_rss / 1e6:.0f} MB, {run.kernels} kernel(s)", flush=True)
                 if floor:
                     measurement.extra.append(json.loads(floor.group(1)))
                     print("    inside: " + ", ".join(f"{k} {v:.1f} s" for k, v in measurement.extra[-1]["phases"].items()), flush=True)
-                print(f"{run.seconds:.2f} s, peak {run.peak_rss / 1e6:.0f} MB, {run.kernels} kernel(s)", flush=True)
     finally:
         noop.close()
         ws.close()
@@ -585,7 +637,9 @@ def _machine() -> dict[str, str]:
                 break
     except OSError:
         pass
-    version = subprocess.run([str(PYTHON), "-c", "import sys; print(sys.version.split()[0])"], capture_output=True, text=True).stdout.strip()
+    version = subprocess.run(
+        [str(PYTHON), "-c", "import sys; print(sys.version.split()[0])"], capture_output=True, text=True
+    ).stdout.strip()
     return {
         "CPU": model,
         "cores (os.cpu_count)": str(os.cpu_count()),
@@ -677,11 +731,15 @@ def write_report(measurements: list[Measurement], args, started, load_before, lo
     e1, e2 = by_key.get("e jobs 1"), by_key.get("e jobs 2")
     if e1 and e2:
         speedup = e1.median / e2.median
-        lines.append(f"| (e) --jobs 2 ≥ 1.6 × faster than --jobs 1 | {e1.median:.2f} s / {e2.median:.2f} s = {speedup:.2f} × | {_status(speedup >= 1.6)} |")
+        lines.append(
+            f"| (e) --jobs 2 ≥ 1.6 × faster than --jobs 1 | {e1.median:.2f} s / {e2.median:.2f} s = {speedup:.2f} × | {_status(speedup >= 1.6)} |"
+        )
     for m in measurements:
         if m.group in "ae" and m.runs:
             peak = max(r.peak_rss for r in m.runs) / 1e6
-            lines.append(f"| peak memory ≤ 1 GB (10^9 bytes), {m.title} | {peak:.0f} MB (largest run) | {_status(peak <= MEMORY_LIMIT_MB)} |")
+            lines.append(
+                f"| peak memory ≤ 1 GB (10^9 bytes), {m.title} | {peak:.0f} MB (largest run) | {_status(peak <= MEMORY_LIMIT_MB)} |"
+            )
     lines += ["", "Ratios compare medians. Peak memory is judged on the largest run."]
 
     stage_rows = []
@@ -697,7 +755,7 @@ def write_report(measurements: list[Measurement], args, started, load_before, lo
             "## Where a build's time goes",
             "",
             "Median seconds per stage, from the CLI's own log timestamps (start-up = process start to the first log line: "
-            "Python, click and the package's imports; each stage runs until the next one's first line).",
+            "Python, click and the package's imports; each stage runs from its first line to the next stage's first line, so work done between stages, such as starting the worker pool after the params check, counts in the earlier stage).",
             "",
             "| measurement | stages (s) |",
             "|---|---|",
@@ -719,6 +777,9 @@ def write_report(measurements: list[Measurement], args, started, load_before, lo
             "|---|---|---|",
             *floor_rows,
         ]
+    for day, same in SAME_PAGES.items():
+        verdict = "byte-identical to" if same else "**different from**"
+        lines += ["", f"The floor's pages for {day} (briefings and index pages) were {verdict} those of the cold build (a)."]
 
     lines += [
         "",
@@ -739,7 +800,7 @@ def write_report(measurements: list[Measurement], args, started, load_before, lo
         "start (the benchmark fails if one does). Measures the CLI's start-up, params check and fingerprinting.",
         "- **(e)** `briefing build --all --force`, cold as in (a), every meeting's briefings, with one worker and with two.",
         "",
-        "Nothing is skipped or weakened: every cold build validates the data (the benchmark fails if the log shows no validation stage), "
+        "Nothing is skipped or weakened: every cold build validates the data (the benchmark fails unless the run wrote a validation stamp into its empty build cache), "
         "and every page is produced by the same notebooks and template as a normal build.",
         "",
     ]

@@ -77,7 +77,7 @@ def test_a_declared_rule_and_range_are_rendered():
                     "colour": {"type": "string", "allowed": "colour", "description": "Colour."},
                     "litres": {"type": "number", "min": 0, "max": 5, "description": "Volume."},
                 },
-                "rules": [{"column": "litres", "when": 'colour == "red"', "max": 2, "rule": "red comes in small tins"}],
+                "rules": [{"column": "litres", "when": {"column": "colour", "equals": "red"}, "max": 2, "rule": "red comes in small tins"}],
             }
         },
     }
@@ -85,5 +85,5 @@ def test_a_declared_rule_and_range_are_rendered():
     assert "| `colour` | `red`, `blue` |" in page
     assert "| `litres` | number | no |  | 0 to 5 |  | Volume. |" in page
     assert "| `colour` | string | no | vocabulary `colour` |" in page
-    assert "- Red comes in small tins (`litres` is ≤ 2 when `colour == \"red\"`)." in page
+    assert "- Red comes in small tins (`litres` is ≤ 2 where `colour` is `red`)." in page
     assert "Tins \\| of paint." in page

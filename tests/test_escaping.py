@@ -215,7 +215,14 @@ def _browser_support():
 
 
 @pytest.fixture(scope="module")
-def chromium():
+def chromium(request):
+    """The browser tests' running Chromium when there is one, else one launched here."""
+    for plugin in request.config.pluginmanager.get_plugins():
+        if getattr(plugin, "__file__", None) and Path(plugin.__file__).resolve() == ROOT / "tests" / "browser" / "conftest.py":
+            running = getattr(plugin, "ACTIVE", {}).get("browser")
+            if running is not None and running.is_connected():
+                yield running
+                return
     support = _browser_support()
     path = support.find_chromium()
     if path is None:

@@ -123,6 +123,10 @@ def _worker_start(paths: Paths, waiting) -> None:
     # Take the kernel from this environment, not a user-wide 'python3' kernel spec.
     os.environ["JUPYTER_PREFER_ENV_PATH"] = "1"
     os.environ.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")
+    from multiprocessing.util import Finalize
+
+    # Shut down a warmed kernel no job used when the worker exits.
+    Finalize(None, _shutdown_warm_kernel, exitpriority=10)
     _warm["kernel"] = _start_kernel(paths)
 
 
@@ -147,7 +151,7 @@ def _take_kernel(paths: Paths):
 
 
 def execute_job(job: Job, paths: Paths) -> dict:
-    """Run one notebook with papermill in a fresh kernel (in a worker process). Never raises.
+    """Run one notebook with papermill in a fresh kernel, in a worker process. Never raises.
 
     Each notebook gets a kernel of its own, used once and shut down, so no state passes
     between briefings. While it runs, the next kernel warms up if any job is still waiting.
@@ -155,11 +159,8 @@ def execute_job(job: Job, paths: Paths) -> dict:
     import papermill
     from papermill.exceptions import PapermillExecutionError
 
-    if _jobs_waiting is None:  # called outside a worker (one job, or --jobs 1)
-        _worker_start(paths, None)
-    else:
-        with _jobs_waiting.get_lock():
-            _jobs_waiting.value -= 1
+    with _jobs_waiting.get_lock():
+        _jobs_waiting.value -= 1
     kernel = _take_kernel(paths)
     if _jobs_waiting is not None and _jobs_waiting.value > 0:
         _warm["kernel"] = _start_kernel(paths)
@@ -251,20 +252,27 @@ def build(
         selected = {day: load_params(paths.params_file(day)) for day in dates}
     progress.done("params", f"{len(selected)} meeting(s) to build, params checked")
 
+    # Two locks, always taken in this order: build/ (executed notebooks, records) and the
+    # output folder. Builds into different output folders still share build/.
     paths.briefings.mkdir(parents=True, exist_ok=True)
-    lock = FileLock(str(paths.briefings / ".lock"))
+    paths.build.mkdir(parents=True, exist_ok=True)
+    locks = [FileLock(str(paths.build / ".lock")), FileLock(str(paths.briefings / ".lock"))]
+    held = []
     try:
-        lock.acquire(timeout=0)
-    except Timeout:
-        progress.note("Another build is writing the briefings folder; waiting for it to finish")
-        try:
-            lock.acquire(timeout=LOCK_TIMEOUT_SECONDS)
-        except Timeout:
-            raise BuildLockedError("another build held the briefings folder for over 30 minutes; check for a stuck process") from None
-    try:
+        for lock in locks:
+            try:
+                lock.acquire(timeout=0)
+            except Timeout:
+                progress.note("Another build is running; waiting for it to finish")
+                try:
+                    lock.acquire(timeout=LOCK_TIMEOUT_SECONDS)
+                except Timeout:
+                    raise BuildLockedError("another build held the workbook for over 30 minutes; check for a stuck process") from None
+            held.append(lock)
         _build_locked(paths, all_params, selected, force, jobs, progress, report)
     finally:
-        lock.release()
+        for lock in reversed(held):
+            lock.release()
     report.seconds = time.perf_counter() - started
     if report.failed:
         raise NotebookError("\n".join(message for _, _, message in report.failed))
@@ -371,24 +379,16 @@ class _Workers:
         return results
 
     def close(self) -> None:
-        for _ in range(len(self.ready)):
-            self.pool.submit(_shutdown_warm_kernel)
-        self.pool.shutdown(wait=True, cancel_futures=False)
+        self.pool.shutdown(wait=True, cancel_futures=True)
 
 
 def _noop() -> None:
     return None
 
 
-def _execute_all(planned: list[Job], paths: Paths, jobs: int, progress, workers: _Workers | None = None) -> dict:
-    """Execute the planned notebooks, in worker processes when more than one may run at once."""
-    if workers is None:
-        results = {}
-        for job in planned:
-            results[job] = execute_job(job, paths)
-            progress.advance("execute", f"{job.meeting_date} {job.kind}")
-        _shutdown_warm_kernel()
-        return results
+def _execute_all(planned: list[Job], paths: Paths, jobs: int, progress, workers: _Workers) -> dict:
+    """Execute the planned notebooks in the worker processes (never in this process, so the
+    kernels' environment never leaks into the caller)."""
     return workers.run(planned, progress)
 
 

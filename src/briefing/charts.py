@@ -16,8 +16,11 @@ from markupsafe import Markup, escape
 
 from briefing.components import Html, details, slug, table, tag
 
-# Okabe-Ito: distinguishable with the common colour-vision deficiencies.
-PALETTE = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000"]
+# Okabe-Ito hues, distinguishable with the common colour-vision deficiencies; its yellow
+# and sky blue are replaced by darker ochre and purple so every colour has at least 3:1
+# contrast with the white background (WCAG 1.4.11). Legends, shapes and the data table
+# carry the meaning too, never colour alone.
+PALETTE = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#8F6A00", "#5E4FA2", "#000000"]
 PRIMARY = "#1d4f91"
 FONT = "Arial"
 

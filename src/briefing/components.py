@@ -103,7 +103,9 @@ def table(
                 cells += tag("td", Markup(content), class_="number" if i in numeric else None)
         body += tag("tr", cells)
     markup = tag("caption", caption) + tag("thead", tag("tr", head)) + tag("tbody", body)
-    return Html(tag("div", tag("table", markup), class_="table-wrap"))
+    # On a narrow screen a wide table scrolls inside this region, which keyboard users
+    # must be able to focus to scroll.
+    return Html(tag("div", tag("table", markup), class_="table-wrap", tabindex="0", role="region", aria_label=caption))
 
 
 def details(summary: str, content: Html) -> Html:

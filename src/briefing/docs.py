@@ -150,8 +150,22 @@ def _rule(rule: dict) -> str:
             checks.append(f"`{rule['column']}` is {_range(rule.get('min'), rule.get('max'))}")
         mechanics = " and ".join(checks)
         if "when" in rule:
-            mechanics += f" when `{rule['when']}`"
+            mechanics += f" where {_condition(rule['when'])}"
     return f"{_sentence(rule['rule'])} ({mechanics})."
+
+
+def _condition(when) -> str:
+    """A rule's `when` in words: `unit` is `percent`, `derived_from` is blank."""
+    if isinstance(when, str):  # an expression written out
+        return f"`{when}`"
+    column = f"`{when['column']}`"
+    if "equals" in when:
+        return f"{column} is `{when['equals']}`"
+    if "not_equals" in when:
+        return f"{column} is not `{when['not_equals']}`"
+    if when.get("is_blank"):
+        return f"{column} is blank"
+    return f"`{when}`"
 
 
 def _trace(spec: dict) -> str:

@@ -29,6 +29,10 @@ LAUNCH_ARGS = [
     "--disable-sync",
 ]
 
+# The session's running browser, for tests outside this folder (tests/test_escaping.py):
+# Playwright's sync API allows one running instance per thread, so they must reuse it.
+ACTIVE: dict = {}
+
 # Measurements gathered while the tests run, printed at the end of the session.
 METRICS: dict[str, dict] = {}
 
@@ -75,9 +79,11 @@ def browser(chromium_path):
 
     with sync_playwright() as playwright:
         instance = playwright.chromium.launch(executable_path=chromium_path, headless=True, args=LAUNCH_ARGS)
+        ACTIVE["browser"] = instance
         try:
             yield instance
         finally:
+            ACTIVE.pop("browser", None)
             instance.close()
 
 
@@ -121,10 +127,20 @@ def pytest_terminal_summary(terminalreporter):
         return
     write = terminalreporter.write_line
     terminalreporter.section("circulation checks: measurements")
-    columns = ("bytes", "axe_rules_run", "axe_rules_applicable", "axe_violations", "axe_incomplete", "blocked_requests", "pdf_pages")
-    write("page".ljust(34) + " ".join(c.rjust(20) for c in columns))
+    columns = {
+        "bytes": "bytes",
+        "axe_rules_run": "axe rules",
+        "axe_rules_applicable": "applicable",
+        "axe_violations": "violations",
+        "axe_violations_320": "viol@320",
+        "axe_incomplete": "review",
+        "blocked_requests": "blocked",
+        "charts": "charts",
+        "pdf_pages": "A4 pages",
+    }
+    write("page".ljust(30) + "".join(label.rjust(11) for label in columns.values()))
     for page in sorted(METRICS):
         row = METRICS[page]
-        write(page.ljust(34) + " ".join(str(row.get(c, "-")).rjust(20) for c in columns))
+        write(page.ljust(30) + "".join(str(row.get(key, "-")).rjust(11) for key in columns))
     total = sum(row.get("bytes", 0) for row in METRICS.values())
     write(f"{len(METRICS)} page(s), {total} bytes in all")
