@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed
 TEST_STAMP := $(VENV)/.installed-test
 
 .DEFAULT_GOAL := help
-.PHONY: help install briefings validate test lab preview bench lint format clean
+.PHONY: help install briefings validate test lab preview bench docs lint format clean
 
 help: ## List the targets and what they do
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-10s %s\n", $$1, $$2}'
@@ -43,6 +43,9 @@ preview: $(STAMP) ## Serve the pack on localhost and rebuild on save
 
 bench: $(STAMP) ## Measure build speed and memory; writes BENCHMARKS.md
 	$(BIN)/python benchmarks/bench.py
+
+docs: $(STAMP) ## Regenerate docs/data-dictionary.md from data/dictionary.yaml
+	$(BIN)/python -m briefing.docs
 
 lint: $(TEST_STAMP) ## Lint and check formatting of the package, tests and notebooks (ruff)
 	$(BIN)/ruff check src tests benchmarks notebooks

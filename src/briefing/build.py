@@ -186,7 +186,7 @@ def execute_job(job: Job, paths: Paths) -> dict:
             os.replace(executed, failed)
         first_line = (error.source or "").strip().splitlines()[0] if error.source else ""
         message = (
-            f"notebooks/{job.kind}.ipynb failed for the meeting of {job.meeting_date} in cell {error.cell_index + 1} "
+            f"notebooks/{job.kind}.ipynb failed for the meeting of {job.meeting_date} in cell {_source_cell_number(failed, error.cell_index)} "
             f"(`{first_line}`): {error.ename}: {error.evalue}. The executed notebook is kept at {_relative(failed, paths)}; "
             f"the last good page is unchanged."
         )
@@ -196,6 +196,19 @@ def execute_job(job: Job, paths: Paths) -> dict:
     finally:
         kernel.shutdown_kernel(now=True)
     return {"ok": True, "executed": str(executed), "seconds": time.perf_counter() - started}
+
+
+def _source_cell_number(executed: Path, cell_index: int) -> int:
+    """The failing cell's number as the analyst sees it in notebooks/ (1 = first cell):
+    papermill inserts an injected-parameters cell that the source notebook does not have."""
+    import nbformat
+
+    try:
+        cells = nbformat.read(str(executed), as_version=4).cells
+    except (OSError, ValueError):
+        return cell_index + 1
+    injected = [i for i, c in enumerate(cells) if "injected-parameters" in c.get("metadata", {}).get("tags", [])]
+    return cell_index if injected and cell_index > injected[0] else cell_index + 1
 
 
 def _shutdown_warm_kernel() -> None:

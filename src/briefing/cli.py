@@ -74,9 +74,9 @@ def validate() -> None:
         sys.exit(3)
     for line in report.summary_lines():
         click.echo(line)
-    from briefing.validation import validate as remember
+    from briefing.validation import remember
 
-    remember(paths, use_cache=True)
+    remember(paths, report)
 
 
 @main.command()

@@ -131,8 +131,11 @@ class Briefing:
         item = self.agenda_item()
         meeting = self.meeting() or {}
         agenda = "not on the agenda in the papers"
+        given = str(self.parameters.get("agenda_item") or "").strip()
         if item:
-            if pd.notna(item.get("item_number")):
+            if given:
+                agenda = f"Item {given}: {item['title']}"
+            elif pd.notna(item.get("item_number")):
                 agenda = f"Item {int(item['item_number'])}: {item['title']}"
             elif pd.notna(item.get("minute_number")):
                 agenda = f"Minute {int(item['minute_number'])} (agenda item number not printed): {item['title']}"

@@ -71,8 +71,18 @@ def value_matches(value: float, printed: str) -> bool:
 
 
 def printed_in(printed: str, paper_text: str) -> bool:
-    """True when the printed figure appears in the paper (white space ignored, any case)."""
-    return squeeze(printed).lower() in squeeze(paper_text).lower()
+    """True when the printed figure appears in the paper as a whole token.
+
+    White space inside the figure is optional (the PDF extraction broke lines and spaced
+    out slide text) and case is ignored, but the figure must not be part of a longer
+    number or word: '285' is not found in '634,285', nor 'two' in 'network'.
+    """
+    characters = squeeze(printed)
+    if not characters:
+        return False
+    body = r"\s*".join(re.escape(c) for c in characters)
+    pattern = rf"(?<![0-9A-Za-z])(?<![0-9][,.]){body}(?![0-9A-Za-z])(?![,.][0-9])"
+    return re.search(pattern, paper_text, flags=re.IGNORECASE) is not None
 
 
 def evaluate(expression: str, values: dict[str, float]) -> float:

@@ -87,6 +87,9 @@ def _context():
     os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
     import great_expectations as gx
 
+    # GX configures its own loggers on import; quieten them before the context logs.
+    for name in ("great_expectations", "great_expectations.data_context.types.base"):
+        logging.getLogger(name).setLevel(logging.ERROR)
     context = gx.get_context(mode="ephemeral")
     try:
         context.variables.progress_bars = {"globally": False, "metric_calculations": False}
@@ -341,6 +344,13 @@ def _stamp(paths: Paths, key: str):
     return paths.cache / "validated" / key
 
 
+def remember(paths: Paths, report: Report) -> None:
+    """Record a successful validation, so builds and notebooks need not repeat it."""
+    stamp = _stamp(paths, validation_key(paths))
+    stamp.parent.mkdir(parents=True, exist_ok=True)
+    stamp.write_text(json.dumps(report.rows, indent=1, sort_keys=True))
+
+
 def validate(paths: Paths, use_cache: bool = True) -> Report | None:
     """Validate the data, or confirm a previous success for identical inputs.
 
@@ -354,8 +364,7 @@ def validate(paths: Paths, use_cache: bool = True) -> Report | None:
     report = run_validation(paths)
     if not report.ok:
         raise DataValidationError(report.failures)
-    stamp.parent.mkdir(parents=True, exist_ok=True)
-    stamp.write_text(json.dumps(report.rows, indent=1, sort_keys=True))
+    remember(paths, report)
     return report
 
 
