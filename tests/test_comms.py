@@ -51,8 +51,8 @@ def test_website_disagreement_shows_both_months_and_asks_which_is_right(briefing
     assert "Papers disagree" in page
     question = [q for q in question_texts(briefing) if "website" in q]
     assert len(question) == 1
-    # Reworded from the shared question: the Commissioner keeps his capital letter.
-    assert "the Commissioner's new" in question[0]
+    # The label keeps its capitals: "the Commissioner", not "the commissioner".
+    assert "Commissioner's new" in question[0] and "commissioner's" not in question[0]
     assert "May 2023" in question[0] and "April 2023" in question[0]
 
 

@@ -21,7 +21,7 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 BRIEFING = Path(sys.executable).with_name("briefing")
 MEETING = "2024-02-14"
-WAITED = "Another build is writing the briefings folder"
+WAITED = "Another build is running; waiting for it to finish"
 
 
 def _workbook(tmp: Path, name: str) -> Path:

@@ -14,7 +14,6 @@ import json
 import logging
 import os
 import time
-from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -105,6 +104,7 @@ def briefing_key(paths: Paths, notebook: Path, parameters: dict, topic_dates: li
 # uses, and one tiny chart so vl-convert's JavaScript engine is running. No notebook code
 # runs and no data is read, so a kernel may warm up while the data is being validated.
 WARM_UP = """
+import briefing
 import altair, pandas, vl_convert
 import briefing.charts, briefing.comms, briefing.communities, briefing.context, briefing.culture, briefing.precept
 vl_convert.vegalite_to_svg({"data": {"values": [{"a": 1}]}, "mark": "bar", "encoding": {"x": {"field": "a", "type": "quantitative"}}})
@@ -112,12 +112,13 @@ vl_convert.vegalite_to_svg({"data": {"values": [{"a": 1}]}, "mark": "bar", "enco
 
 _warm = {"kernel": None}
 _jobs_waiting = None
+_kernels_idle = None
 
 
-def _worker_start(paths: Paths, waiting) -> None:
+def _worker_start(paths: Paths, waiting, idle) -> None:
     """Worker process start: set the kernels' environment and warm the first kernel."""
-    global _jobs_waiting
-    _jobs_waiting = waiting
+    global _jobs_waiting, _kernels_idle
+    _jobs_waiting, _kernels_idle = waiting, idle
     os.environ["BRIEFING_ROOT"] = str(paths.root)
     os.environ["BRIEFING_DATA_DIR"] = str(paths.data)
     # Take the kernel from this environment, not a user-wide 'python3' kernel spec.
@@ -127,6 +128,15 @@ def _worker_start(paths: Paths, waiting) -> None:
 
     # Shut down a warmed kernel no job used when the worker exits.
     Finalize(None, _shutdown_warm_kernel, exitpriority=10)
+    _warm_next(paths)
+
+
+def _warm_next(paths: Paths) -> None:
+    """Warm a kernel for a later job, unless idle warm kernels already cover the jobs waiting."""
+    with _jobs_waiting.get_lock():
+        if _jobs_waiting.value <= _kernels_idle.value:
+            return
+        _kernels_idle.value += 1
     _warm["kernel"] = _start_kernel(paths)
 
 
@@ -147,7 +157,12 @@ def _start_kernel(paths: Paths):
 
 def _take_kernel(paths: Paths):
     kernel, _warm["kernel"] = _warm["kernel"], None
-    return kernel if kernel is not None and kernel.is_alive() else _start_kernel(paths)
+    if kernel is not None:
+        with _jobs_waiting.get_lock():
+            _kernels_idle.value -= 1
+        if kernel.is_alive():
+            return kernel
+    return _start_kernel(paths)
 
 
 def execute_job(job: Job, paths: Paths) -> dict:
@@ -162,8 +177,7 @@ def execute_job(job: Job, paths: Paths) -> dict:
     with _jobs_waiting.get_lock():
         _jobs_waiting.value -= 1
     kernel = _take_kernel(paths)
-    if _jobs_waiting is not None and _jobs_waiting.value > 0:
-        _warm["kernel"] = _start_kernel(paths)
+    _warm_next(paths)
     executed = paths.executed / job.meeting_date / f"{job.kind}.ipynb"
     executed.parent.mkdir(parents=True, exist_ok=True)
     started = time.perf_counter()
@@ -214,6 +228,8 @@ def _source_cell_number(executed: Path, cell_index: int) -> int:
 def _shutdown_warm_kernel() -> None:
     kernel, _warm["kernel"] = _warm["kernel"], None
     if kernel is not None:
+        with _jobs_waiting.get_lock():
+            _kernels_idle.value -= 1
         kernel.shutdown_kernel(now=True)
 
 
@@ -249,13 +265,23 @@ def build(
     another build holds the folder too long, and NotebookError after the build when any
     briefing failed (the others are still written).
     """
-    from filelock import FileLock, Timeout
-
-    from briefing.params import load_all_params, load_params
-
     started = time.perf_counter()
     progress = progress or _LogProgress()
     report = BuildReport()
+
+    whole_key = None if force else _whole_build_key(paths, dates)
+    previous = _previous_build(paths, whole_key)
+    if previous is not None:
+        # Every input (params, notebooks, data, code, libraries) and every output is as the
+        # last successful build left it: nothing to check, execute or write.
+        report.unchanged = [tuple(item) for item in previous["unchanged"]]
+        progress.done("build", "nothing changed since the last build; no kernel started")
+        report.seconds = time.perf_counter() - started
+        return report
+
+    from filelock import FileLock, Timeout
+
+    from briefing.params import load_all_params, load_params
 
     progress.stage("params", "Checking parameters")
     all_params = load_all_params(paths.params)
@@ -289,7 +315,46 @@ def build(
     report.seconds = time.perf_counter() - started
     if report.failed:
         raise NotebookError("\n".join(message for _, _, message in report.failed))
+    if whole_key is not None:
+        _remember_build(paths, whole_key, report)
     return report
+
+
+def _whole_build_key(paths: Paths, dates: list[str] | None) -> str:
+    """Fingerprint of every input of a build of `dates` into `paths.briefings`."""
+    return fingerprints.combine(
+        fingerprints.fingerprint(sorted(paths.params.glob("*.yaml"))),
+        fingerprints.fingerprint(sorted(paths.notebooks.glob("*.ipynb"))),
+        fingerprints.data_fingerprint(paths.data),
+        fingerprints.code_fingerprint(),
+        json.dumps(dates),
+        str(paths.briefings.resolve()),
+    )
+
+
+def _outputs(paths: Paths) -> dict[str, str]:
+    return {str(p.relative_to(paths.briefings)): fingerprints.fingerprint([p]) for p in sorted(paths.briefings.rglob("*.html"))}
+
+
+def _previous_build(paths: Paths, key: str | None) -> dict | None:
+    """The record of the last successful build if it had exactly these inputs and outputs."""
+    record = paths.cache / "last-build.json"
+    if key is None or not record.exists():
+        return None
+    try:
+        saved = json.loads(record.read_text())
+    except ValueError:
+        return None
+    if saved.get("key") != key or saved.get("outputs") != _outputs(paths):
+        return None
+    return saved
+
+
+def _remember_build(paths: Paths, key: str, report: BuildReport) -> None:
+    record = paths.cache / "last-build.json"
+    record.parent.mkdir(parents=True, exist_ok=True)
+    unchanged = sorted(set(report.built) | set(report.unchanged))
+    record.write_text(json.dumps({"key": key, "outputs": _outputs(paths), "unchanged": unchanged}))
 
 
 def _validate(paths: Paths, progress, force: bool = False) -> bool:
@@ -373,16 +438,27 @@ class _Workers:
 
     def __init__(self, paths: Paths, count: int, planned: int):
         import multiprocessing
+        import threading
+        from concurrent.futures import ProcessPoolExecutor
 
         context = multiprocessing.get_context("forkserver")
-        context.set_forkserver_preload(["papermill", "jupyter_client.manager", "briefing.build"])
+        context.set_forkserver_preload(["briefing.build", "papermill", "jupyter_client.manager"])
         self.paths = paths
         self.waiting = context.Value("i", planned)
-        self.pool = ProcessPoolExecutor(max_workers=count, mp_context=context, initializer=_worker_start, initargs=(paths, self.waiting))
-        # Start every worker now, so their kernels warm up during validation.
-        self.ready = [self.pool.submit(_noop) for _ in range(count)]
+        self.idle = context.Value("i", 0, lock=False)
+        self.pool = ProcessPoolExecutor(
+            max_workers=count, mp_context=context, initializer=_worker_start, initargs=(paths, self.waiting, self.idle)
+        )
+        # Starting the forkserver blocks until it has imported papermill, so start the
+        # workers from a thread: they and their first kernels come up while this
+        # process validates the data.
+        self.starter = threading.Thread(target=lambda: [self.pool.submit(_noop) for _ in range(count)], daemon=True)
+        self.starter.start()
 
     def run(self, planned: list[Job], progress) -> dict:
+        from concurrent.futures import as_completed
+
+        self.starter.join()
         results = {}
         futures = {self.pool.submit(execute_job, job, self.paths): job for job in planned}
         for future in as_completed(futures):
@@ -392,6 +468,7 @@ class _Workers:
         return results
 
     def close(self) -> None:
+        self.starter.join()
         self.pool.shutdown(wait=True, cancel_futures=True)
 
 

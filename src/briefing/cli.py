@@ -95,7 +95,6 @@ def build(dates, all_, next_, force, jobs, output, today) -> None:
     and the index pages. Only briefings whose inputs changed are rebuilt.
     """
     from briefing.build import build as run_build
-    from briefing.params import load_all_params
 
     paths = _paths(output)
     if sum(bool(x) for x in (dates, all_, next_)) != 1:
@@ -104,6 +103,8 @@ def build(dates, all_, next_, force, jobs, output, today) -> None:
         if all_:
             selected = None
         elif next_:
+            from briefing.params import load_all_params
+
             now = today.date() if today else date.today()
             upcoming = sorted(d for d in load_all_params(paths.params) if d > now.isoformat())
             if not upcoming:
