@@ -363,11 +363,32 @@ def _validate(paths: Paths, progress, force: bool = False) -> bool:
         progress.done("validate", "data unchanged since it last passed validation")
         return False
     progress.stage("validate", "Validating data with Great Expectations")
-    from briefing.validation import validate
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
 
-    report = validate(paths, use_cache=False)
-    progress.done("validate", f"{len(report.rows)} datasets valid")
+    # A short-lived process validates, so this one never holds Great Expectations in
+    # memory while the kernels run (it is the largest import of the build).
+    with ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn")) as child:
+        outcome = child.submit(_validate_in_child, paths).result()
+    if outcome["failures"]:
+        from briefing.errors import DataValidationError
+        from briefing.validation import Failure
+
+        raise DataValidationError([Failure(**failure) for failure in outcome["failures"]])
+    progress.done("validate", f"{len(outcome['rows'])} datasets valid")
     return True
+
+
+def _validate_in_child(paths: Paths) -> dict:
+    """Validate every dataset and remember a success (run in a child process)."""
+    from dataclasses import asdict
+
+    from briefing.validation import remember, run_validation
+
+    report = run_validation(paths)
+    if report.ok:
+        remember(paths, report)
+    return {"rows": report.rows, "failures": [asdict(failure) for failure in report.failures]}
 
 
 def _build_locked(paths, all_params, selected, force, jobs, progress, report) -> None:
