@@ -40,6 +40,25 @@ class Job:
     key: str
 
 
+@dataclass(frozen=True)
+class Inputs:
+    """Fingerprints of a build's inputs, computed once per build."""
+
+    data: str
+    code: str
+    params: str
+    notebooks: str
+
+    @classmethod
+    def of(cls, paths: Paths) -> Inputs:
+        return cls(
+            data=fingerprints.data_fingerprint(paths.data),
+            code=fingerprints.code_fingerprint(),
+            params=fingerprints.fingerprint(sorted(paths.params.glob("*.yaml"))),
+            notebooks=fingerprints.fingerprint(sorted(paths.notebooks.glob("*.ipynb"))),
+        )
+
+
 @dataclass
 class BuildReport:
     """What a build did."""
@@ -269,7 +288,8 @@ def build(
     progress = progress or _LogProgress()
     report = BuildReport()
 
-    whole_key = None if force else _whole_build_key(paths, dates)
+    inputs = Inputs.of(paths)
+    whole_key = None if force else _whole_build_key(paths, dates, inputs)
     previous = _previous_build(paths, whole_key)
     if previous is not None:
         # Every input (params, notebooks, data, code, libraries) and every output is as the
@@ -308,7 +328,7 @@ def build(
                 except Timeout:
                     raise BuildLockedError("another build held the workbook for over 30 minutes; check for a stuck process") from None
             held.append(lock)
-        _build_locked(paths, all_params, selected, force, jobs, progress, report)
+        _build_locked(paths, all_params, selected, force, jobs, progress, report, inputs)
     finally:
         for lock in reversed(held):
             lock.release()
@@ -320,13 +340,13 @@ def build(
     return report
 
 
-def _whole_build_key(paths: Paths, dates: list[str] | None) -> str:
+def _whole_build_key(paths: Paths, dates: list[str] | None, inputs: Inputs) -> str:
     """Fingerprint of every input of a build of `dates` into `paths.briefings`."""
     return fingerprints.combine(
-        fingerprints.fingerprint(sorted(paths.params.glob("*.yaml"))),
-        fingerprints.fingerprint(sorted(paths.notebooks.glob("*.ipynb"))),
-        fingerprints.data_fingerprint(paths.data),
-        fingerprints.code_fingerprint(),
+        inputs.params,
+        inputs.notebooks,
+        inputs.data,
+        inputs.code,
         json.dumps(dates),
         str(paths.briefings.resolve()),
     )
@@ -358,7 +378,7 @@ def _remember_build(paths: Paths, key: str, report: BuildReport) -> None:
 
 
 def _validate(paths: Paths, progress, force: bool = False) -> bool:
-    stamp = paths.cache / "validated" / fingerprints.validation_key(paths.data)
+    stamp = fingerprints.validation_stamp(paths.cache, paths.data)
     if stamp.exists() and not force:
         progress.done("validate", "data unchanged since it last passed validation")
         return False
@@ -391,9 +411,8 @@ def _validate_in_child(paths: Paths) -> dict:
     return {"rows": report.rows, "failures": [asdict(failure) for failure in report.failures]}
 
 
-def _build_locked(paths, all_params, selected, force, jobs, progress, report) -> None:
-    data_key = fingerprints.data_fingerprint(paths.data)
-    code_key = fingerprints.code_fingerprint()
+def _build_locked(paths, all_params, selected, force, jobs, progress, report, inputs: Inputs) -> None:
+    data_key, code_key = inputs.data, inputs.code
     planned, report.unchanged = plan(paths, all_params, selected, force, data_key, code_key)
     # Workers and their first kernels start now and warm up while the data is validated;
     # no notebook runs unless validation passes.
@@ -428,7 +447,7 @@ def _build_locked(paths, all_params, selected, force, jobs, progress, report) ->
     else:
         progress.done("execute", "every briefing is up to date; no kernel started")
 
-    _write_indexes(paths, all_params, selected, data_key, code_key, force, progress, report)
+    _write_indexes(paths, all_params, selected, inputs, force, progress, report)
 
 
 def plan(
@@ -512,9 +531,8 @@ def _render(job: Job, executed: Path) -> str:
     return render_notebook(notebook, _page_info(job))
 
 
-def _write_indexes(paths, all_params, selected, data_key, code_key, force, progress, report) -> None:
-    params_key = fingerprints.fingerprint(sorted(paths.params.glob("*.yaml")))
-    key = fingerprints.combine(params_key, data_key, code_key)
+def _write_indexes(paths, all_params, selected, inputs: Inputs, force, progress, report) -> None:
+    key = fingerprints.combine(inputs.params, inputs.data, inputs.code)
     targets = {f"{day}/index": paths.meeting_dir(day) / "index.html" for day in selected}
     targets["index"] = paths.briefings / "index.html"
     stale = {name: path for name, path in targets.items() if force or not _up_to_date(paths, name, path, key)}

@@ -99,8 +99,7 @@ def _paper_name(ctx: Briefing, source_id: str) -> str:
 
 def data_points(ctx: Briefing, measure_key: str) -> int:
     """How many separate readings of a figure the papers public by the meeting give."""
-    frame = ctx.data.table("figures")
-    rows = frame[frame["measure_key"] == measure_key]
+    rows = ctx.figure_history(measure_key)
     return len(rows.assign(_when=rows["period_end"].fillna(rows["public_date"]))["_when"].drop_duplicates())
 
 
@@ -661,8 +660,7 @@ def since_last(ctx: Briefing) -> Html:
 
 def dated_figures(ctx: Briefing) -> Html:
     """Flags for this briefing's figures more than 12 months older than the meeting."""
-    frame = ctx.figure_rows(briefing="comms")
-    old = [r for _, r in frame.iterrows() if ctx.dated(r.to_dict())]
+    old = [r for _, r in ctx.dated_rows("comms").iterrows()]
     if not old:
         return paragraph("No figure in this briefing is more than 12 months older than the meeting.")
     newest_old = max(as_date(rules.figure_date(r)) for r in old)

@@ -57,12 +57,6 @@ def _note(row) -> str:
     return row["note"] if isinstance(row.get("note"), str) else ""
 
 
-def _rows(ctx: Briefing, measure_key: str) -> pd.DataFrame:
-    """Every public row stating one fact, oldest paper first."""
-    frame = ctx.data.table("figures")
-    return frame[frame["measure_key"] == measure_key].sort_values(["public_date", "figure_id"])
-
-
 def figure_as_at(ctx: Briefing, row) -> str:
     """When a figure applies, in words: its period, its 'as at' date, or the paper's date."""
     start, end = row.get("period_start"), row.get("period_end")
@@ -131,8 +125,7 @@ def funded_csps_named(ctx: Briefing) -> int:
 
 def dated_rows(ctx: Briefing) -> pd.DataFrame:
     """This briefing's figures more than 12 months older than the meeting."""
-    frame = ctx.figure_rows(briefing="communities")
-    return frame[[ctx.dated(row) for _, row in frame.iterrows()]]
+    return ctx.dated_rows("communities")
 
 
 # ----- sections --------------------------------------------------------------------------------
@@ -306,7 +299,7 @@ def safer_streets(ctx: Briefing) -> Html:
     comparison = []
     disagree = False
     for measure in SAFER_STREETS_SHARED:
-        rows = _rows(ctx, measure)
+        rows = ctx.figure_history(measure)
         if rows["source_id"].nunique() < 2:
             continue
         values = {float(v) for v in rows["value"]}

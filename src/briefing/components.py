@@ -111,8 +111,3 @@ def table(
 def details(summary: str, content: Html) -> Html:
     """A collapsible block (opened for print by the stylesheet)."""
     return Html(tag("details", tag("summary", summary) + Markup(str(content))))
-
-
-def section_note(*parts) -> Html:
-    """A bordered note paragraph."""
-    return Html(tag("div", tag("p", join(parts)), class_="callout"))

@@ -191,6 +191,11 @@ class Briefing:
         frame = self.data.table("figures")
         return frame[frame["measure_key"] == measure_key].sort_values(["public_date", "figure_id"])
 
+    def dated_rows(self, briefing: str) -> pd.DataFrame:
+        """One briefing's public figures more than 12 months older than the meeting, oldest first."""
+        frame = self.figure_rows(briefing=briefing)
+        return frame[[self.dated(row.to_dict()) for _, row in frame.iterrows()]]
+
     def figure_rows(self, topic: str | None = None, briefing: str | None = None) -> pd.DataFrame:
         """Public figures of one topic and/or briefing, oldest first."""
         frame = self.data.table("figures")

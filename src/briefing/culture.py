@@ -661,8 +661,7 @@ def january_check(ctx: Briefing) -> Html:
 
 def dated_figures(ctx: Briefing) -> Html:
     """A flag for this briefing's figures more than 12 months older than the meeting."""
-    frame = ctx.figure_rows(briefing="culture")
-    old = [r.to_dict() for _, r in frame.iterrows() if ctx.dated(r.to_dict())]
+    old = [r.to_dict() for _, r in ctx.dated_rows("culture").iterrows()]
     if not old:
         return paragraph("No figure in this briefing is more than 12 months older than the meeting.")
     newest = max(_figure_when(r) for r in old)

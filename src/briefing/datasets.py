@@ -124,8 +124,3 @@ def load_data(paths: Paths, as_of: date | None = None) -> Data:
         raw = read_raw(dataset, paths.data)
         tables[name] = coerce(raw.frame, dataset)
     return Data(tables, dictionary, as_of)
-
-
-def read_paper(paths: Paths, source_file: str) -> str:
-    """The extracted text of one raw paper."""
-    return (paths.raw_papers / source_file).read_text(encoding="utf-8")

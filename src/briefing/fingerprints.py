@@ -75,6 +75,11 @@ def validation_key(data_dir: Path) -> str:
     return digest.hexdigest()
 
 
+def validation_stamp(cache_dir: Path, data_dir: Path) -> Path:
+    """The file whose presence records a passed validation of exactly this data and code."""
+    return Path(cache_dir) / "validated" / validation_key(data_dir)
+
+
 def combine(*parts: str) -> str:
     """One fingerprint from several."""
     digest = hashlib.sha256()

@@ -6,12 +6,13 @@ parameters. Unknown keys and bad values are rejected with the file and key named
 
 from __future__ import annotations
 
+import typing
 from datetime import date
 from pathlib import Path
 from typing import Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from briefing.errors import ParamsError
 
@@ -75,10 +76,6 @@ class MeetingParams(_Strict):
     body: Literal["Cambridgeshire Police and Crime Panel"] = "Cambridgeshire Police and Crime Panel"
     briefings: Briefings = Field(default_factory=Briefings)
 
-    @model_validator(mode="after")
-    def _not_empty(self):
-        return self
-
     def notebook_parameters(self, kind: str) -> dict:
         """The parameters papermill passes to the `kind` notebook: declared ones only."""
         briefing = getattr(self.briefings, kind)
@@ -131,16 +128,17 @@ def _describe(path: Path, error: ValidationError) -> str:
 
 
 def _known_keys(parent: str) -> list[str]:
-    models = {
-        "": MeetingParams,
-        "briefings": Briefings,
-        "briefings.precept": PreceptParams,
-        "briefings.comms": CommsParams,
-        "briefings.communities": CommunitiesParams,
-        "briefings.culture": CultureParams,
-    }
-    model = models.get(parent)
-    return list(model.model_fields) if model else []
+    """The keys allowed at a dotted position in a params file, read from the models."""
+    model: type[BaseModel] | None = MeetingParams
+    for part in filter(None, parent.split(".")):
+        field = model.model_fields.get(part)
+        if field is None:
+            return []
+        candidates = [field.annotation, *typing.get_args(field.annotation)]
+        model = next((c for c in candidates if isinstance(c, type) and issubclass(c, BaseModel)), None)
+        if model is None:
+            return []
+    return list(model.model_fields)
 
 
 def load_all_params(params_dir: Path) -> dict[str, MeetingParams]:

@@ -531,8 +531,7 @@ def since_last(ctx: Briefing) -> Html:
 
 def dated_figures(ctx: Briefing) -> Html:
     """Flags for figures in this briefing more than 12 months older than the meeting."""
-    frame = ctx.figure_rows(briefing="precept")
-    old = [r for _, r in frame.iterrows() if ctx.dated(r.to_dict())]
+    old = [r for _, r in ctx.dated_rows("precept").iterrows()]
     if not old:
         return paragraph("No figure in this briefing is more than 12 months older than the meeting.")
     newest_old = max(as_date(rules.figure_date(r)) for r in old)

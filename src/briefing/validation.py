@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from briefing.config import Paths
 from briefing.datasets import EmptyFileError, RawTable, coerce, read_raw
 from briefing.errors import DataValidationError
-from briefing.fingerprints import validation_key as _validation_key
+from briefing.fingerprints import validation_stamp
 from briefing.schema import Dataset, Dictionary, load_dictionary
 
 log = logging.getLogger(__name__)
@@ -335,18 +335,9 @@ def _reference_values(dictionary: Dictionary, tables: dict[str, RawTable]) -> di
     return values
 
 
-def validation_key(paths: Paths) -> str:
-    """What a successful validation depends on: all data files and the validation code."""
-    return _validation_key(paths.data)
-
-
-def _stamp(paths: Paths, key: str):
-    return paths.cache / "validated" / key
-
-
 def remember(paths: Paths, report: Report) -> None:
     """Record a successful validation, so builds and notebooks need not repeat it."""
-    stamp = _stamp(paths, validation_key(paths))
+    stamp = validation_stamp(paths.cache, paths.data)
     stamp.parent.mkdir(parents=True, exist_ok=True)
     stamp.write_text(json.dumps(report.rows, indent=1, sort_keys=True))
 
@@ -357,8 +348,7 @@ def validate(paths: Paths, use_cache: bool = True) -> Report | None:
     Returns the report of a fresh run, or None when an identical validation already
     passed. Raises DataValidationError when any rule is broken.
     """
-    key = validation_key(paths)
-    stamp = _stamp(paths, key)
+    stamp = validation_stamp(paths.cache, paths.data)
     if use_cache and stamp.exists():
         return None
     report = run_validation(paths)
