@@ -8,7 +8,7 @@ import ast
 import nbformat
 import pytest
 
-from briefing.config import BRIEFING_KINDS
+from briefing.kinds import NAMES as BRIEFING_KINDS
 from briefing.params import load_all_params
 
 

@@ -13,7 +13,7 @@ PAGE = {"title": "Test briefing: 1 February 2023", "meeting_label": "Meeting of 
 def executed_notebook():
     parameters = new_code_cell('meeting_date: str = "2023-02-01"  # ISO date', metadata={"tags": ["parameters"]})
     injected = new_code_cell('meeting_date = "2023-02-01"', metadata={"tags": ["injected-parameters"]})
-    note = new_markdown_cell("Analyst note: secret working", metadata={"tags": ["remove-cell"]})
+    note = new_markdown_cell("Analyst note: secret working", metadata={"tags": ["analyst"]})
     header = new_code_cell("show()", outputs=[new_output("display_data", data={"text/html": "<h1>Heading one</h1>", "text/plain": "x"})])
     warning = new_code_cell(
         "warn()", outputs=[new_output("stream", name="stderr", text="UserWarning: noisy\n"), new_output("stream", name="stdout", text="")]

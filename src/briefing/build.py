@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from briefing import fingerprints
+from briefing.kinds import BODY, KINDS
 from briefing.config import Paths
 from briefing.errors import BuildLockedError, NotebookError
 
@@ -125,9 +126,11 @@ def briefing_key(paths: Paths, notebook: Path, parameters: dict, topic_dates: li
 WARM_UP = """
 import briefing
 import altair, pandas, vl_convert
-import briefing.charts, briefing.comms, briefing.communities, briefing.context, briefing.culture, briefing.precept
+import briefing.charts, briefing.context, briefing.words, MODULES
 vl_convert.vegalite_to_svg({"data": {"values": [{"a": 1}]}, "mark": "bar", "encoding": {"x": {"field": "a", "type": "quantitative"}}})
 """
+
+WARM_UP = WARM_UP.replace("MODULES", ", ".join(kind.module for kind in KINDS.values()))
 
 _warm = {"kernel": None}
 _jobs_waiting = None
@@ -260,12 +263,11 @@ def _relative(path: Path, paths: Paths) -> str:
 
 
 def _page_info(job: Job) -> dict:
-    from briefing.context import BODY, BRIEFING_TITLES
     from briefing.formatting import long_date
 
     day = long_date(job.meeting_date)
     return {
-        "title": f"{BRIEFING_TITLES[job.kind]}: {day} — {BODY}",
+        "title": f"{KINDS[job.kind].title}: {day} — {BODY}",
         "meeting_label": f"Meeting of {day}",
         "footer": FOOTER,
     }

@@ -16,7 +16,7 @@ PROJECT_ROOT = Path(os.environ.get("BRIEFING_ROOT", PACKAGE_DIR.parents[1])).res
 TEMPLATES_DIR = PACKAGE_DIR / "templates"
 NBCONVERT_TEMPLATE = "briefing"
 
-BRIEFING_KINDS = ("precept", "comms", "communities", "culture")
+
 
 
 @dataclass(frozen=True)

@@ -11,19 +11,14 @@ from datetime import date
 import pandas as pd
 from markupsafe import Markup
 
-from briefing import rules
+from briefing import readings, rules, words
 from briefing.components import Html, badge, bullet_list, flag, join, paragraph, tag
 from briefing.config import Paths
 from briefing.datasets import Data, load_data
 from briefing.formatting import as_date, long_date, short_date
+from briefing.kinds import BODY, KINDS
 
-BRIEFING_TITLES = {
-    "precept": "Precept briefing",
-    "comms": "Communications and engagement briefing",
-    "communities": "Communities briefing",
-    "culture": "Culture Statement briefing",
-}
-BODY = "Cambridgeshire Police and Crime Panel"
+READING_MINUTES_WORDS = 200  # words a minute, for a reader of plain English on screen
 
 
 @dataclass
@@ -33,6 +28,7 @@ class Question:
     text: str
     prompted_by: str
     citation: Markup = Markup("")
+    row: dict | None = None
 
 
 @dataclass
@@ -48,6 +44,7 @@ class Briefing:
     previous_meeting: date | None
     citations: list[tuple[str, str]] = field(default_factory=list)
     questions: list[Question] = field(default_factory=list)
+    _readings: pd.DataFrame | None = field(default=None, repr=False)
 
     # ----- sources -------------------------------------------------------------------------
 
@@ -83,24 +80,27 @@ class Briefing:
         """Plain-text citation: paper and section."""
         return f"{self.source_name(source_id)}, {section}"
 
-    def sources(self) -> Html:
-        """The numbered list of every source cited so far."""
-        if not self.citations:
-            return paragraph("No figures from the papers are cited in this briefing.")
-        items = []
+    def cite_number(self, source_id: str, section: str) -> int:
+        """The footnote number of a paper and section (numbered in order of first citation)."""
+        key = (str(source_id), str(section))
+        if key not in self.citations:
+            self.citations.append(key)
+        return self.citations.index(key) + 1
+
+    def cited_sources(self) -> list[dict]:
+        """Every source cited so far, numbered, with its paper's register entry."""
+        cited = []
         explained: set[str] = set()
         for number, (source_id, section) in enumerate(self.citations, start=1):
             entry = self.source(source_id)
-            note = ""
-            if entry["date_estimated"] and isinstance(entry.get("date_note"), str) and source_id not in explained:
-                note = " The date of this paper is estimated: " + entry["date_note"]
-                explained.add(source_id)
-            items.append(tag("li", join([self.source_name(source_id), ", ", section, ".", note]), id=f"source-{number}"))
-        intro = paragraph(
-            "Each number in square brackets links here. The papers are kept, as extracted text, in the workbook's data folder "
-            "under the file names in its register of sources."
-        )
-        return intro + Html(tag("div", tag("ol", Markup("").join(items)), class_="sources"))
+            explain = bool(entry["date_estimated"]) and source_id not in explained
+            explained.add(source_id)
+            cited.append({"number": number, "section": section, "paper": entry, "explain_date": explain})
+        return cited
+
+    def sources(self) -> words.Section:
+        """The numbered list of every source cited so far."""
+        return self.render("shared/sources")
 
     # ----- the meeting ---------------------------------------------------------------------
 
@@ -126,39 +126,29 @@ class Briefing:
                 latest = value if latest is None or (value and value > latest) else latest
         return latest
 
-    def header(self) -> Html:
-        """Title block: Panel, meeting date, agenda item, figures as at, papers due."""
+    def header_facts(self) -> dict:
+        """What the title block says: meeting, agenda item, papers used and when due.
+
+        The meeting's details come only from rows public by the meeting, like every figure.
+        """
         item = self.agenda_item()
-        meeting = self.meeting() or {}
-        agenda = "not on the agenda in the papers"
-        given = str(self.parameters.get("agenda_item") or "").strip()
-        if item:
-            if given:
-                agenda = f"Item {given}: {item['title']}"
-            elif pd.notna(item.get("item_number")):
-                agenda = f"Item {int(item['item_number'])}: {item['title']}"
-            elif pd.notna(item.get("minute_number")):
-                agenda = f"Minute {int(item['minute_number'])} (agenda item number not printed): {item['title']}"
-            else:
-                agenda = item["title"]
-        as_at = self.figures_as_at()
-        venue = meeting.get("venue") if isinstance(meeting.get("venue"), str) else "not printed"
-        time = meeting.get("start_time") if isinstance(meeting.get("start_time"), str) else "not printed"
-        facts = [
-            ("Meeting", f"{BODY}, {long_date(self.meeting_date)}, {time}, {venue}"),
-            ("Agenda item", agenda),
-            ("Figures as at", f"{long_date(as_at)} (only papers public by the meeting date are used)" if as_at else "no papers yet"),
-            (
-                "Briefing due",
-                f"{long_date(rules.papers_due(self.meeting_date))} (papers are published five clear working days before the meeting)",
-            ),
-        ]
-        meta = Markup("").join(tag("div", tag("dt", k + ":") + tag("dd", v)) for k, v in facts)
-        return Html(
-            tag("p", BODY, class_="meta")
-            + tag("h1", f"{BRIEFING_TITLES[self.kind]}: {long_date(self.meeting_date)}")
-            + tag("dl", meta, class_="meta")
-        )
+        meetings = self.data.table("meetings")
+        row = meetings[meetings["meeting_date"] == pd.Timestamp(self.meeting_date)]
+        meeting = row.iloc[0].to_dict() if not row.empty else {}
+        return {
+            "title": KINDS[self.kind].title,
+            "body": BODY,
+            "meeting_date": self.meeting_date,
+            "meeting": meeting,
+            "item": item,
+            "item_given": str(self.parameters.get("agenda_item") or "").strip(),
+            "figures_as_at": self.figures_as_at(),
+            "papers_due": rules.papers_due(self.meeting_date),
+        }
+
+    def header(self) -> words.Section:
+        """Title block: Panel, meeting date, agenda item, figures as at, papers due."""
+        return self.render("shared/header", facts=self.header_facts())
 
     # ----- figures ------------------------------------------------------------------------------
 
@@ -168,7 +158,7 @@ class Briefing:
         rows = frame[frame["measure_key"] == measure_key]
         if rows.empty:
             return None
-        rows = rows.assign(_when=rows["period_end"].fillna(rows["public_date"]))
+        rows = rows.assign(_when=rows["as_at"].fillna(rows["period_end"]).fillna(rows["public_date"]))
         return rows.sort_values(["_when", "public_date", "figure_id"]).iloc[-1].to_dict()
 
     def value(self, measure_key: str) -> float | None:
@@ -205,6 +195,119 @@ class Briefing:
             frame = frame[frame["briefing"] == briefing]
         return frame.sort_values(["public_date", "figure_id"])
 
+    # ----- readings ----------------------------------------------------------------------------
+
+    @property
+    def readings(self) -> pd.DataFrame:
+        """Every public figure as a reading, with the date it describes (`when`)."""
+        if self._readings is None:
+            self._readings = readings.with_when(self.data.table("figures"), self.everything.unfiltered("sources"))
+        return self._readings
+
+    def topic(self, topic: str) -> pd.DataFrame:
+        """This briefing's readings of one topic, oldest first."""
+        frame = self.readings
+        frame = frame[(frame["briefing"] == self.kind) & (frame["topic"] == topic)]
+        return frame.sort_values(["when", "public_date", "figure_id"])
+
+    def trends(self, topic: str | None = None) -> pd.DataFrame:
+        """Each measure of this briefing (or one topic): latest reading, previous one and the change."""
+        frame = self.readings[self.readings["briefing"] == self.kind]
+        if topic is not None:
+            frame = frame[frame["topic"] == topic]
+        return readings.trends(frame)
+
+    def latest(self, measure_key: str, subject: str | None = None) -> dict | None:
+        """The latest reading of one measure public by the meeting, with its trend (None when
+        no paper has printed it yet)."""
+        rows = readings.history(self.readings, measure_key, subject)
+        if rows.empty:
+            return None
+        return readings.trends(rows).iloc[0].to_dict()
+
+    def disagreements(self) -> list[pd.DataFrame]:
+        """The readings of this briefing on which its papers disagree."""
+        return readings.disagreements(self.readings[self.readings["briefing"] == self.kind])
+
+    def dated_readings(self) -> pd.DataFrame:
+        """This briefing's latest readings that are more than 12 months older than the meeting."""
+        latest = self.trends()
+        if latest.empty:
+            return latest
+        return latest[[self.dated(row) for row in latest.to_dict("records")]].sort_values(["when", "figure_id"])
+
+    def new_since_last(self, datasets: tuple[str, ...] = ("figures", "expected_dates", "actions")) -> dict[str, pd.DataFrame]:
+        """This briefing's rows that became public since the last meeting with it, by dataset."""
+        fresh = {}
+        for name in datasets:
+            frame = self.readings if name == "figures" else self.data.table(name)
+            if "briefing" in frame.columns:
+                frame = frame[frame["briefing"] == self.kind]
+            fresh[name] = rules.new_since(frame, self.previous_meeting, self.meeting_date)
+        return fresh
+
+    def papers_for_meeting(self) -> pd.DataFrame:
+        """The papers published for this meeting (their date is the meeting's)."""
+        sources = self.everything.unfiltered("sources")
+        return sources[sources["date"] == pd.Timestamp(self.meeting_date)]
+
+    @property
+    def meeting_date_stamp(self) -> pd.Timestamp:
+        """The meeting date as a Timestamp, to compare with dates in the data."""
+        return pd.Timestamp(self.meeting_date)
+
+    def paper_name(self, source_id: str) -> str:
+        """'the report at item 9' for a single agenda item, else the paper's title."""
+        source = self.source(source_id)
+        item = source["agenda_item"]
+        return f"the report at item {item}" if isinstance(item, str) and item and "-" not in item else str(source["title"])
+
+    def statements(self, topic: str) -> pd.DataFrame:
+        """What the papers public by the meeting say on one topic of this briefing."""
+        frame = self.data.table("statements")
+        return frame[(frame["briefing"] == self.kind) & (frame["topic"] == topic)]
+
+    def survey(self, survey_id: str) -> dict | None:
+        """A survey's register entry, or None when no paper public by the meeting names it."""
+        surveys = self.data.table("surveys")
+        mine = surveys[surveys["survey_id"] == survey_id]
+        return None if mine.empty else mine.iloc[0].to_dict()
+
+    def expected(self, measure_key: str) -> pd.DataFrame:
+        """The expected dates of one event given by papers public by the meeting."""
+        dates = self.data.table("expected_dates")
+        return dates[dates["measure_key"] == measure_key]
+
+    def date_disagreements(self) -> list[dict]:
+        """Each expected date on which this briefing's papers disagree: the rows, and whether
+        every one of those papers was published for this meeting."""
+        frame = self.data.table("expected_dates")
+        frame = frame[frame["briefing"] == self.kind]
+        found = []
+        for key, group in frame.groupby("measure_key", sort=True):
+            if group["expected_date"].nunique() > 1 and group["source_id"].nunique() > 1:
+                for_meeting = bool((group["public_date"] == pd.Timestamp(self.meeting_date)).all())
+                found.append({"measure_key": key, "rows": group.to_dict("records"), "for_this_meeting": for_meeting})
+        return found
+
+    # ----- words -----------------------------------------------------------------------------
+
+    def render(self, name: str, **facts) -> words.Section:
+        """Render a section template with this briefing's facts.
+
+        `name` is a template in this kind's folder ('outputs' is templates/briefings/comms/
+        outputs.html.j2 for comms) or a shared one ('shared/questions').
+        """
+        path = name if "/" in name else f"{KINDS[self.kind].templates}/{name}"
+        template = words.environment().get_template(f"{path}.html.j2")
+        return words.Section(template.render(b=self, **facts).strip())
+
+    def svg(self, chart, labelled_by: str) -> Markup:
+        """An Altair chart as accessible inline SVG, labelled by the ids given."""
+        from briefing import charts
+
+        return charts.accessible_svg(charts.to_svg(chart), labelled_by)
+
     # ----- flags and questions ---------------------------------------------------------------
 
     def dated(self, row) -> bool:
@@ -224,20 +327,14 @@ class Briefing:
         return Markup(" ") + badge(label, "dated")
 
     def ask(self, text: str, prompted_by: str, row=None) -> None:
-        """Add a question members may wish to ask, citing what prompted it."""
-        citation = self.cite_row(row) if row is not None else Markup("")
-        if all(q.text != text for q in self.questions):
-            self.questions.append(Question(text, prompted_by, citation))
+        """Add a question members may wish to ask, citing the row that prompted it."""
+        text = Markup(text) if isinstance(text, Markup) else str(text)
+        if all(str(q.text) != str(text) for q in self.questions):
+            self.questions.append(Question(text, prompted_by, row=None if row is None else dict(row)))
 
-    def questions_list(self) -> Html:
-        """The generated questions, each with the figure that prompted it."""
-        if not self.questions:
-            return paragraph("The rules found nothing in this briefing's figures that calls for a question.")
-        items = [
-            tag("li", tag("span", q.text) + tag("span", join(["Prompted by: ", q.prompted_by, q.citation]), class_="prompted-by"))
-            for q in self.questions
-        ]
-        return Html(tag("div", tag("ol", Markup("").join(items)), class_="questions"))
+    def questions_list(self) -> words.Section:
+        """The questions the sections raised, each with the figure that prompted it."""
+        return self.render("shared/questions")
 
     def contradiction_flags(self, frame: pd.DataFrame, key: str, value: str, render_value, label: str, noun: str = "figures") -> Html:
         """Side-by-side panels for each fact the papers state differently, and a question."""
@@ -263,54 +360,35 @@ class Briefing:
 
     # ----- actions and changes ---------------------------------------------------------------
 
-    def open_actions(self) -> Html:
-        """Open decisions, recommendations, actions and undertakings on this topic."""
-        actions = self.data.table("actions")
-        mine = actions[(actions["briefing"] == self.kind)]
+    def latest_paper_date(self) -> date | None:
+        """The date of the newest paper in the workbook that is public by the meeting."""
+        sources = self.everything.unfiltered("sources")
+        public = sources[sources["date"] <= pd.Timestamp(self.meeting_date)]
+        return as_date(public["date"].max()) if len(public) else None
+
+    def actions(self) -> dict:
+        """This topic's open decisions, recommendations, actions and undertakings, and those
+        closed since the last meeting on it. `age` is days from the meeting that made it."""
+        frame = self.data.table("actions")
+        mine = frame[frame["briefing"] == self.kind].sort_values(["meeting_date", "action_id"])
         open_ = mine[mine["status"] == "open"]
-        closed_recent = mine[
-            (mine["status"] == "closed") & (mine["closed_meeting_date"] > pd.Timestamp(self.previous_meeting or date(1900, 1, 1)))
-        ]
-        closed_recent = closed_recent[closed_recent["closed_meeting_date"] <= pd.Timestamp(self.meeting_date)]
-        parts = []
-        if open_.empty:
-            parts.append(paragraph("No actions or recommendations on this topic are open in the papers available."))
-        else:
-            rows = []
-            for _, row in open_.sort_values(["meeting_date", "action_id"]).iterrows():
-                owner = row["owner"] if isinstance(row.get("owner"), str) else "not named"
-                age = (self.meeting_date - as_date(row["meeting_date"])).days
-                rows.append(
-                    tag(
-                        "li",
-                        join(
-                            [
-                                badge(row["kind"].capitalize(), "dated"),
-                                " ",
-                                row["text"],
-                                f" (made {short_date(row['meeting_date'])}; owner: {owner})",
-                                self.cite_row(row),
-                            ]
-                        ),
-                    )
-                )
-                if row["kind"] in ("recommendation", "undertaking", "action") and age > 60:
-                    self.ask(
-                        f"What has happened to the {row['kind']} made on {short_date(row['meeting_date'])}: {row['text'].rstrip('.')}?",
-                        f"open for {age} days with no report of it in the papers",
-                        row,
-                    )
-            parts.append(paragraph(f"{len(open_)} open on this topic, carried from earlier meetings until the papers show them closed:"))
-            parts.append(Html(tag("ul", Markup("").join(rows))))
-        if not closed_recent.empty:
-            items = [
-                join([row["text"], f" (closed {short_date(row['closed_meeting_date'])})", self.cite_row(row)])
-                for _, row in closed_recent.iterrows()
-            ]
-            since = "since the last meeting on this topic" if self.previous_meeting else "before this first briefing on the topic"
-            parts.append(paragraph(f"Closed {since}:"))
-            parts.append(bullet_list(items))
-        return join(parts)
+        open_ = open_.assign(age=[(self.meeting_date - as_date(d)).days for d in open_["meeting_date"]])
+        since = pd.Timestamp(self.previous_meeting or date(1900, 1, 1))
+        closed = mine[(mine["status"] == "closed") & (mine["closed_meeting_date"] > since)]
+        closed = closed[closed["closed_meeting_date"] <= pd.Timestamp(self.meeting_date)]
+        return {"open": open_, "closed": closed, "latest_paper": self.latest_paper_date()}
+
+    def open_actions(self) -> words.Section:
+        """Open decisions, recommendations, actions and undertakings on this topic."""
+        return self.render("shared/actions", facts=self.actions())
+
+    def dated_figures(self) -> words.Section:
+        """Flags for this briefing's figures more than 12 months older than the meeting."""
+        return self.render("shared/dated", dated=self.dated_readings())
+
+    def since_last(self) -> words.Section:
+        """What became public since the last meeting with this briefing."""
+        return self.render("shared/since_last", fresh=self.new_since_last())
 
     def since_last_meeting(self, datasets: list[str], describe) -> Html:
         """What became public since the last meeting with this briefing.
@@ -338,9 +416,11 @@ def open_briefing(kind: str, meeting_date: str, paths: Paths | None = None, **pa
 
     Stops with the same plain message as `briefing validate` when the data is invalid.
     """
+    from briefing.charts import use_notebook_renderer
     from briefing.params import load_all_params
     from briefing.validation import ensure_valid
 
+    use_notebook_renderer()
     paths = paths or Paths.default()
     ensure_valid(paths)
     day = date.fromisoformat(str(meeting_date))

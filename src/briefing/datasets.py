@@ -123,4 +123,9 @@ def load_data(paths: Paths, as_of: date | None = None) -> Data:
     for name, dataset in dictionary.datasets.items():
         raw = read_raw(dataset, paths.data)
         tables[name] = coerce(raw.frame, dataset)
+    if "figures" in tables and "measures" in tables:
+        # A figure is a reading of a measure: briefings see each reading with its measure's
+        # briefing, topic, name and unit, declared once in measures.csv.
+        figures = tables["figures"]
+        tables["figures"] = figures.merge(tables["measures"], on="measure_key", how="left", validate="many_to_one").set_axis(figures.index)
     return Data(tables, dictionary, as_of)

@@ -8,7 +8,7 @@ import pandas as pd
 
 from briefing import rules
 from briefing.config import TEMPLATES_DIR
-from briefing.context import BODY, BRIEFING_TITLES
+from briefing.kinds import BODY, KINDS
 from briefing.datasets import Data
 from briefing.formatting import long_date
 from briefing.params import MeetingParams
@@ -26,7 +26,7 @@ def _environment():
     from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
     return Environment(
-        loader=FileSystemLoader(str(TEMPLATES_DIR / "pages")),
+        loader=FileSystemLoader([str(TEMPLATES_DIR / "pages"), str(TEMPLATES_DIR)]),
         autoescape=select_autoescape(default=True, default_for_string=True),
         undefined=StrictUndefined,
         keep_trailing_newline=True,
@@ -64,7 +64,7 @@ def meeting_index(params: MeetingParams, data: Data) -> str:
         kind = item["briefing"]
         href = f"{kind}.html" if kind in needed else None
         number = int(item["item_number"]) if pd.notna(item["item_number"]) else None
-        items.append({"number": number, "title": item["title"], "href": href, "briefing_title": BRIEFING_TITLES.get(kind, "")})
+        items.append({"number": number, "title": item["title"], "href": href, "briefing_title": KINDS[kind].title if kind in KINDS else ""})
         if item["source_id"] not in sources:
             sources.append(item["source_id"])
     source_names = []
@@ -82,7 +82,7 @@ def meeting_index(params: MeetingParams, data: Data) -> str:
         papers_due=long_date(rules.papers_due(day)),
         items=items,
         agenda_source="; ".join(source_names),
-        briefings=[{"href": f"{kind}.html", "title": BRIEFING_TITLES[kind]} for kind in needed],
+        briefings=[{"href": f"{kind}.html", "title": KINDS[kind].title} for kind in needed],
     )
 
 
@@ -97,7 +97,7 @@ def site_index(all_params: dict[str, MeetingParams], data: Data) -> str:
                 "date": day,
                 "label": f"Meeting of {long_date(params.meeting_date)}",
                 "kind_label": KIND_LABELS.get(row.get("kind"), ""),
-                "briefings": [{"title": BRIEFING_TITLES[k]} for k in params.briefings.needed()],
+                "briefings": [{"title": KINDS[k].title} for k in params.briefings.needed()],
             }
         )
     return _render("site_index.html.j2", title=f"Briefings for the {BODY}", meetings=meetings)

@@ -12,9 +12,10 @@ from pathlib import Path
 from typing import Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, create_model
 
 from briefing.errors import ParamsError
+from briefing.kinds import BODY, NAMES as KIND_NAMES
 
 
 class _TextDatesLoader(yaml.SafeLoader):
@@ -44,36 +45,30 @@ class PreceptParams(BriefingParams):
     reserve_meeting: bool = Field(False, description="True for the reserve meeting held only if the Panel vetoes")
 
 
-class CommsParams(BriefingParams):
-    """Parameters of the communications and engagement briefing."""
+# Kinds whose notebooks take more than the common parameters; every other kind in the
+# registry (briefing.kinds) takes BriefingParams.
+EXTRA_PARAMS: dict[str, type[BriefingParams]] = {"precept": PreceptParams}
 
 
-class CommunitiesParams(BriefingParams):
-    """Parameters of the Communities theme briefing."""
+def _needed(self) -> dict[str, BriefingParams]:
+    """The briefings this meeting needs, in the registry's order."""
+    return {kind: value for kind in KIND_NAMES if (value := getattr(self, kind)) is not None}
 
 
-class CultureParams(BriefingParams):
-    """Parameters of the Culture Statement briefing."""
-
-
-class Briefings(_Strict):
-    """The briefings a meeting needs; omit those it does not."""
-
-    precept: PreceptParams | None = None
-    comms: CommsParams | None = None
-    communities: CommunitiesParams | None = None
-    culture: CultureParams | None = None
-
-    def needed(self) -> dict[str, BriefingParams]:
-        """The briefings this meeting needs, in a stable order."""
-        return {kind: value for kind in ("precept", "comms", "communities", "culture") if (value := getattr(self, kind)) is not None}
+Briefings = create_model(
+    "Briefings",
+    __base__=_Strict,
+    __doc__="The briefings a meeting needs; omit those it does not.",
+    **{kind: (EXTRA_PARAMS.get(kind, BriefingParams) | None, None) for kind in KIND_NAMES},
+)
+Briefings.needed = _needed
 
 
 class MeetingParams(_Strict):
     """One meeting's params file."""
 
     meeting_date: date = Field(description="Date of the meeting")
-    body: Literal["Cambridgeshire Police and Crime Panel"] = "Cambridgeshire Police and Crime Panel"
+    body: Literal[BODY] = BODY
     briefings: Briefings = Field(default_factory=Briefings)
 
     def notebook_parameters(self, kind: str) -> dict:

@@ -13,24 +13,16 @@ from functools import lru_cache
 
 import nbformat
 from markupsafe import escape
-from nbconvert.preprocessors import Preprocessor
-from traitlets import Set
+from nbconvert.preprocessors import Preprocessor, TagRemovePreprocessor
 
 from briefing.components import slug
 from briefing.config import NBCONVERT_TEMPLATE, TEMPLATES_DIR
 
-HIDDEN_TAGS = {"parameters", "injected-parameters", "remove-cell"}
+# Cells that never circulate: the parameters papermill reads and injects, and the cells
+# that show the analyst a section's frame and chart.
+HIDDEN_TAGS = {"parameters", "injected-parameters", "analyst"}
 SECTION_HEADING = re.compile(r"^##\s+(?P<text>[^#].*?)\s*$", re.MULTILINE)
-
-
-class RemoveTaggedCells(Preprocessor):
-    """Drop cells carrying any of `tags` (the parameters cells, analyst-only cells)."""
-
-    tags = Set(HIDDEN_TAGS).tag(config=True)
-
-    def preprocess(self, nb, resources):
-        nb.cells = [cell for cell in nb.cells if not (set(cell.get("metadata", {}).get("tags", [])) & self.tags)]
-        return nb, resources
+WORDS_PER_MINUTE = 200
 
 
 class RemoveStderr(Preprocessor):
@@ -80,13 +72,13 @@ def _exporter():
     exporter = HTMLExporter(
         template_name=NBCONVERT_TEMPLATE,
         extra_template_basedirs=[str(TEMPLATES_DIR / "nbconvert")],
+        extra_template_paths=[str(TEMPLATES_DIR)],
         exclude_input=True,
         exclude_input_prompt=True,
         exclude_output_prompt=True,
         exclude_anchor_links=True,
         embed_images=True,
     )
-    exporter.register_preprocessor(RemoveTaggedCells, enabled=True)
     exporter.register_preprocessor(RemoveStderr, enabled=True)
     exporter.register_preprocessor(SectionHeadings, enabled=True)
     return exporter
@@ -110,6 +102,26 @@ def content_fingerprint(notebook: nbformat.NotebookNode, page: dict) -> str:
     return digest.hexdigest()[:16]
 
 
+def _hide_analyst_cells(notebook: nbformat.NotebookNode) -> nbformat.NotebookNode:
+    """The notebook without the cells tagged never to circulate (nbconvert's own preprocessor)."""
+    remover = TagRemovePreprocessor(remove_cell_tags=HIDDEN_TAGS, enabled=True)
+    notebook, _ = remover.preprocess(notebook, {})
+    return notebook
+
+
+def reading_minutes(notebook: nbformat.NotebookNode) -> int:
+    """Minutes to read what a page shows: its words at a steady reading pace, rounded up."""
+    texts = []
+    for cell in notebook.cells:
+        if cell.cell_type == "markdown":
+            texts.append(cell.source)
+        for output in cell.get("outputs", []):
+            data = output.get("data", {})
+            texts.append(re.sub(r"<svg.*?</svg>|<[^>]+>", " ", str(data.get("text/html", ""))))
+    count = len(" ".join(texts).split())
+    return max(1, -(-count // WORDS_PER_MINUTE))
+
+
 def render_notebook(notebook: nbformat.NotebookNode, page: dict) -> str:
     """HTML of an executed notebook; `page` supplies title, meeting label and footer."""
     notebook = nbformat.from_dict(notebook)
@@ -119,7 +131,8 @@ def render_notebook(notebook: nbformat.NotebookNode, page: dict) -> str:
     for cell in notebook.cells:
         cell.metadata.pop("papermill", None)
         cell.metadata.pop("execution", None)
-    notebook.cells = [c for c in notebook.cells if not set(c.get("metadata", {}).get("tags", [])) & HIDDEN_TAGS]
+    notebook = _hide_analyst_cells(notebook)
+    notebook.metadata["briefing"]["reading_minutes"] = reading_minutes(notebook)
     stamp = content_fingerprint(notebook, page)
     body, _ = _exporter().from_notebook_node(notebook, resources={"house_css": house_css(), "build_fingerprint": stamp})
     return body

@@ -127,8 +127,8 @@ def _months_before(day: date, months: int) -> date:
 
 
 def figure_date(row) -> date | None:
-    """The date a figure describes: the end of its period, else when it became public."""
-    return as_date(row.get("period_end")) or as_date(row.get("public_date"))
+    """The date a reading describes: its as-at date or the end of its period, else when it became public."""
+    return as_date(row.get("when")) or as_date(row.get("as_at")) or as_date(row.get("period_end")) or as_date(row.get("public_date"))
 
 
 def contradictions(frame: pd.DataFrame, key: str, value: str) -> dict[str, pd.DataFrame]:

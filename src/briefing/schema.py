@@ -61,6 +61,7 @@ class Dataset:
     provenance: bool = True
     rules: tuple[dict, ...] = ()
     trace: dict | None = None
+    unique: tuple[dict, ...] = ()
 
     @property
     def column_names(self) -> list[str]:
@@ -113,6 +114,7 @@ def parse_dictionary(raw: dict) -> Dictionary:
             provenance=provenance,
             rules=tuple(spec.get("rules", ())),
             trace=spec.get("trace"),
+            unique=tuple(spec.get("unique", ())),
         )
     return Dictionary(vocabularies=vocabularies, datasets=datasets)
 

@@ -169,6 +169,12 @@ def build_suites(dataset: Dataset, present: list[str], references: dict[str, lis
                 column_list=key, meta=meta(" + ".join(key), "each combination must be unique (together they are the key)")
             )
         )
+    for group in dataset.unique:
+        columns = [c for c in group["columns"] if c in present]
+        if len(columns) == len(group["columns"]):
+            raw.add_expectation(
+                gxe.ExpectCompoundColumnsToBeUnique(column_list=columns, ignore_row_if="never", meta=meta(" + ".join(columns), group["rule"]))
+            )
     for rule in dataset.rules:
         if "greater" in rule:
             if rule["greater"] in present and rule["lesser"] in present:
@@ -188,6 +194,8 @@ def build_suites(dataset: Dataset, present: list[str], references: dict[str, lis
         condition = {"row_condition": _condition(rule["when"])} if "when" in rule else {}
         if rule.get("required"):
             typed.add_expectation(gxe.ExpectColumnValuesToNotBeNull(column=name, meta=meta(name, rule["rule"]), **condition))
+        if rule.get("blank"):
+            typed.add_expectation(gxe.ExpectColumnValuesToBeNull(column=name, meta=meta(name, rule["rule"]), **condition))
         if "min" in rule or "max" in rule:
             typed.add_expectation(
                 gxe.ExpectColumnValuesToBeBetween(

@@ -1,0 +1,264 @@
+"""The words around the facts: the Jinja environment every sentence a reader sees is
+written in, with filters that write numbers, money, dates, periods and lists in GOV.UK
+style (Babel, en_GB).
+
+Templates live under templates/briefings/: one folder per kind of briefing, `shared/` for
+sections every briefing has, and `macros.html.j2` for the elements (citation, badge, flag,
+figure, data table, chart figure, question). Autoescaping is on, so text from the data is
+always shown as text and never becomes markup.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from datetime import date
+from functools import lru_cache
+
+import pandas as pd
+from babel.dates import format_date
+from babel.lists import format_list
+from babel.numbers import format_compact_decimal, format_currency, format_decimal
+from markupsafe import Markup, escape
+
+from briefing.config import TEMPLATES_DIR
+
+LOCALE = "en_GB"
+
+QUALIFIER_WORDS = {
+    "exact": "",
+    "approximately": "about ",
+    "over": "over ",
+    "under": "under ",
+    "just over": "just over ",
+    "up to": "up to ",
+    "at least": "at least ",
+}
+
+UNIT_WORDS = {
+    "percent": "{}%",
+    "pence": "{}p",
+    "fte": "{} full-time equivalent",
+    "hours": "{} hours",
+    "views": "{} views",
+}
+
+
+class Section:
+    """A rendered piece of a briefing: JupyterLab shows it and nbconvert renders it as HTML."""
+
+    def __init__(self, markup: str):
+        self.markup = Markup(markup)
+
+    def _repr_html_(self) -> str:
+        return str(self.markup)
+
+    def __html__(self) -> str:
+        return str(self.markup)
+
+    def __str__(self) -> str:
+        return str(self.markup)
+
+    def __repr__(self) -> str:
+        return f"Section({len(self.markup)} characters)"
+
+
+# ----- values ------------------------------------------------------------------------------
+
+
+def as_date(value) -> date | None:
+    """A date from a date, Timestamp, ISO string or missing value."""
+    if value is None or value is pd.NaT or (isinstance(value, float) and math.isnan(value)):
+        return None
+    if isinstance(value, pd.Timestamp):
+        return None if pd.isna(value) else value.date()
+    if isinstance(value, date):
+        return value
+    try:
+        return date.fromisoformat(str(value)[:10])
+    except ValueError:
+        return None
+
+
+def missing(value) -> bool:
+    """True for None, NaN, NaT and pandas' NA."""
+    if value is None:
+        return True
+    try:
+        return bool(pd.isna(value))
+    except (TypeError, ValueError):
+        return False
+
+
+def number(value) -> str:
+    """'1,574', '1.9', '25.9': thousands separated, decimals only where the figure has them."""
+    if missing(value):
+        return "not printed"
+    return format_decimal(value, locale=LOCALE)
+
+
+def money(value) -> str:
+    """'£1.8 million', '£634,285', '£5,000'."""
+    if abs(value) >= 1_000_000:
+        return "£" + format_compact_decimal(value, format_type="long", locale=LOCALE, fraction_digits=1)
+    return format_currency(value, "GBP", locale=LOCALE, format="¤#,##0.##", currency_digits=False)
+
+
+def figure_text(value, unit: str, qualifier: str = "exact") -> str:
+    """A figure as a lay reader reads it: 'about 52,000 hours', 'just over 1,000', '£1.8 million'."""
+    prefix = QUALIFIER_WORDS.get(qualifier if isinstance(qualifier, str) else "exact", "")
+    body = money(value) if unit == "gbp" else UNIT_WORDS.get(unit, "{}").format(number(value))
+    return prefix + body
+
+
+def change_text(change, unit: str) -> str:
+    """The size of a change, without its sign: '21', '3.2 percentage points', '£200,000'."""
+    size = abs(change)
+    if unit == "percent":
+        return f"{number(size)} percentage points"
+    return figure_text(size, unit)
+
+
+# ----- dates and periods ---------------------------------------------------------------------
+
+DATE_PATTERNS = {"day": "d MMMM y", "month": "MMMM y", "year": "y", "short": "d MMM y"}
+
+
+def date_text(value, precision: str | None = "day") -> str:
+    """A date no more precise than its paper: '1 February 2023', 'February 2023', '2016'."""
+    day = as_date(value)
+    if day is None:
+        return "date not printed"
+    if precision == "approximate":
+        return "about " + format_date(day, DATE_PATTERNS["month"], locale=LOCALE)
+    return format_date(day, DATE_PATTERNS.get(precision or "day", DATE_PATTERNS["day"]), locale=LOCALE)
+
+
+def period_text(start, end, precision: str | None = "month") -> str:
+    """'2022/23' for an April-to-March year, '2016' for a calendar year, 'June 2017' for
+    one month, else 'March 2022 to February 2023' at the paper's precision."""
+    start, end = as_date(start), as_date(end)
+    if start is None or end is None:
+        return "period not printed"
+    next_day = end + pd.Timedelta(days=1)
+    whole_months = start.day == 1 and next_day.day == 1
+    if whole_months and start.month == 4 and end.month == 3 and end.year == start.year + 1:
+        return f"{start.year}/{end.year % 100:02d}"
+    if whole_months and start.month == 1 and end.month == 12 and end.year == start.year:
+        return str(start.year)
+    if whole_months and (start.year, start.month) == (end.year, end.month):
+        return date_text(start, "month")
+    if precision == "day":
+        if start.year == end.year and start.month == end.month:
+            return f"{start.day} to {date_text(end, 'day')}"
+        return f"{date_text(start, 'day')} to {date_text(end, 'day')}"
+    if precision == "year":
+        return f"{start.year} to {end.year}"
+    if start.year == end.year:
+        return f"{format_date(start, 'MMMM', locale=LOCALE)} to {date_text(end, 'month')}"
+    return f"{date_text(start, 'month')} to {date_text(end, 'month')}"
+
+
+def when_text(reading) -> str:
+    """When a reading is from, as its paper gives it: 'in 2022/23', 'as at February 2023',
+    'in the paper of 23 January 2020', 'in the paper of about October 2017 (undated)'."""
+    if reading.get("reading") == "period":
+        return "in " + period_text(reading["period_start"], reading["period_end"], reading.get("date_precision"))
+    if not missing(reading.get("as_at")):
+        return "as at " + date_text(reading["as_at"], reading.get("date_precision") or "day")
+    return "as reported in the paper of " + paper_date_text(reading.get("paper_date"), bool(reading.get("paper_date_estimated")))
+
+
+def paper_date_text(value, estimated: bool = False) -> str:
+    """A paper's date; an estimated one says so and is given to the month only."""
+    if estimated:
+        return f"about {date_text(value, 'month')} (the paper is undated)"
+    return date_text(value, "day")
+
+
+def short_when(reading) -> str:
+    """A reading's period or date in few words, for a table cell or chart label."""
+    return re.sub(r"^(as reported in the paper of|in|as at) ", "", when_text(reading))
+
+
+# ----- lists and words -------------------------------------------------------------------------
+
+
+def and_list(items, style: str = "standard") -> Markup:
+    """'a, b and c' (style 'or': 'a, b or c'); items are escaped unless already markup."""
+    items = [escape(item) for item in items]
+    if not items:
+        return Markup("")
+    return Markup(format_list(items, style=style, locale=LOCALE))
+
+
+def sentence_case(text: str) -> str:
+    """First letter upper case, the rest as written."""
+    text = str(text)
+    return text[:1].upper() + text[1:]
+
+
+def lower_first(text: str) -> str:
+    """First letter lower case for use mid-sentence, unless the text opens with an acronym or
+    is a name ('District Days', 'Neighbourhood Alert subscribers')."""
+    text = str(text)
+    first, *rest = text.split(" ")
+    if first.isupper() or first[1:2].isupper() or any(word[:1].isupper() for word in rest[:2]):
+        return text
+    return text[:1].lower() + text[1:]
+
+
+def slug(text: str) -> str:
+    """An id for a heading or chart: lower case words joined by hyphens."""
+    return re.sub(r"[^a-z0-9]+", "-", str(text).lower()).strip("-") or "section"
+
+
+def records(frame) -> list[dict]:
+    """A frame's rows as dicts, for a template to loop over."""
+    if frame is None:
+        return []
+    if isinstance(frame, pd.DataFrame):
+        return frame.to_dict("records")
+    return list(frame)
+
+
+def plural(count, singular: str, plural_form: str | None = None) -> str:
+    """'1 deliverable', '3 deliverables'."""
+    word = singular if count == 1 else (plural_form or singular + "s")
+    return f"{number(count)} {word}"
+
+
+@lru_cache(maxsize=1)
+def environment():
+    """The Jinja environment for briefing sections (autoescaping always on)."""
+    from jinja2 import Environment, FileSystemLoader, StrictUndefined
+
+    env = Environment(
+        loader=FileSystemLoader(str(TEMPLATES_DIR / "briefings")),
+        autoescape=True,
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        extensions=["jinja2.ext.do", "jinja2.ext.loopcontrols"],
+    )
+    env.filters.update(
+        number=number,
+        money=money,
+        change=change_text,
+        date=date_text,
+        period=period_text,
+        when=when_text,
+        short_when=short_when,
+        paper_date=paper_date_text,
+        and_list=and_list,
+        or_list=lambda items: and_list(items, style="or"),
+        sentence_case=sentence_case,
+        lower_first=lower_first,
+        slug=slug,
+        records=records,
+        plural=plural,
+        missing=missing,
+        figure_text=lambda row: figure_text(row["value"], row["unit"], row.get("qualifier", "exact")),
+    )
+    env.tests["missing"] = missing
+    return env
