@@ -197,3 +197,29 @@ def test_figure_without_print_or_derivation(data_copy):
 
     edit(data_copy, "figures.csv", blank)
     only(messages(data_copy), "data/figures.csv", "column 'as_printed'", "not derived carries the figure as printed")
+
+
+def test_the_same_reading_twice_from_one_paper(data_copy):
+    def repeat(header, body):
+        again = list(body[20])
+        again[header.index("figure_id")] += "_again"
+        return header, body + [again]
+
+    edit(data_copy, "figures.csv", repeat)
+    found = only(messages(data_copy), "data/figures.csv", "one paper gives each reading once")
+    assert f"Line(s) 22, {len(open(data_copy.data / 'figures.csv').readlines())}" in found
+
+
+def test_an_as_at_reading_has_no_period_end(data_copy):
+    def as_at_with_end(header, body):
+        row = next(r for r in body if r[header.index("reading")] == "as_at")
+        row[header.index("period_end")] = "2023-01-31"
+        return header, body
+
+    edit(data_copy, "figures.csv", as_at_with_end)
+    only(messages(data_copy), "data/figures.csv", "column 'period_end'", "an as_at reading has no period end")
+
+
+def test_a_figure_of_an_unknown_measure(data_copy):
+    edit(data_copy, "figures.csv", set_cell("measure_key", 0, "no_such_measure"))
+    only(messages(data_copy), "data/figures.csv", "column 'measure_key'", "measures.csv", "'no_such_measure'", "Line(s) 2")

@@ -65,7 +65,7 @@ def trends(readings: pd.DataFrame) -> pd.DataFrame:
     Columns added to the latest reading's row: `previous_value`, `previous_when`,
     `previous_figure_id` and `previous` (the previous reading's row; blank where there is no earlier reading), `change` (latest less
     previous, in the measure's unit; percentage points for percentages), `direction`
-    ('up', 'down', 'same' or blank), `readings` (how many distinct readings), `disputed`
+    ('up', 'down', 'same', or '' where there is no earlier reading), `readings` (how many distinct readings), `disputed`
     (True where the papers disagree on the latest reading) and `corroborated_by` (how many
     other papers give the latest reading with the same value).
     """
@@ -91,7 +91,7 @@ def trends(readings: pd.DataFrame) -> pd.DataFrame:
         earlier = ordered[ordered["when"] < ordered["when"].max()]
         previous = earlier.iloc[-1].to_dict() if len(earlier) else None
         change = None if previous is None else latest["value"] - previous["value"]
-        direction = None if change is None else ("up" if change > 0 else "down" if change < 0 else "same")
+        direction = "" if change is None else ("up" if change > 0 else "down" if change < 0 else "same")
         records.append(
             {
                 **latest,

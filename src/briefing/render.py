@@ -117,7 +117,8 @@ def reading_minutes(notebook: nbformat.NotebookNode) -> int:
             texts.append(cell.source)
         for output in cell.get("outputs", []):
             data = output.get("data", {})
-            texts.append(re.sub(r"<svg.*?</svg>|<[^>]+>", " ", str(data.get("text/html", ""))))
+            # Collapsed data tables repeat a chart for those who want it; they are not read through.
+            texts.append(re.sub(r"<svg.*?</svg>|<details>.*?</details>|<[^>]+>", " ", str(data.get("text/html", "")), flags=re.S))
     count = len(" ".join(texts).split())
     return max(1, -(-count // WORDS_PER_MINUTE))
 

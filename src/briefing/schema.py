@@ -62,6 +62,7 @@ class Dataset:
     rules: tuple[dict, ...] = ()
     trace: dict | None = None
     unique: tuple[dict, ...] = ()
+    lookup: dict | None = None
 
     @property
     def column_names(self) -> list[str]:
@@ -115,6 +116,7 @@ def parse_dictionary(raw: dict) -> Dictionary:
             rules=tuple(spec.get("rules", ())),
             trace=spec.get("trace"),
             unique=tuple(spec.get("unique", ())),
+            lookup=spec.get("lookup"),
         )
     return Dictionary(vocabularies=vocabularies, datasets=datasets)
 

@@ -322,7 +322,7 @@ def run_validation(paths: Paths) -> Report:
         frame = table.frame[present]
         failures += _failures_from(runner.run(frame, raw_suite), table)
         if typed_suite.expectations and len(frame):
-            typed = coerce(frame, table.dataset)
+            typed = _with_lookup(coerce(frame, table.dataset), table.dataset, tables)
             failures += _failures_from(runner.run(typed, typed_suite), table)
     if not failures:
         from briefing.trace import trace_failures
@@ -330,6 +330,23 @@ def run_validation(paths: Paths) -> Report:
         failures += trace_failures(paths, dictionary, tables)
     rows = {name: len(table.frame) for name, table in tables.items()}
     return Report(failures=failures, rows=rows)
+
+
+def _with_lookup(typed, dataset: Dataset, tables: dict[str, RawTable]):
+    """The typed rows with the columns their row rules look up in another dataset (a
+    figure's unit is its measure's), so a rule such as "a percentage is at most 100" can
+    be declared once."""
+    lookup = dataset.lookup
+    if not lookup or lookup["dataset"] not in tables or lookup["key"] not in typed.columns:
+        return typed
+    other = tables[lookup["dataset"]]
+    columns = [lookup["key"], *lookup["columns"]]
+    if any(c not in other.frame.columns for c in columns):
+        return typed
+    looked_up = coerce(other.frame[columns], other.dataset).drop_duplicates(lookup["key"])
+    merged = typed.merge(looked_up, on=lookup["key"], how="left")
+    merged.index = typed.index
+    return merged
 
 
 def _reference_values(dictionary: Dictionary, tables: dict[str, RawTable]) -> dict[str, list[str]]:

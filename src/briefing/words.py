@@ -203,6 +203,8 @@ def lower_first(text: str) -> str:
     is a name ('District Days', 'Neighbourhood Alert subscribers')."""
     text = str(text)
     first, *rest = text.split(" ")
+    if first in ("The", "A", "An"):
+        return text[:1].lower() + text[1:]
     if first.isupper() or first[1:2].isupper() or any(word[:1].isupper() for word in rest[:2]):
         return text
     return text[:1].lower() + text[1:]
