@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
+import re
 import shutil
 from dataclasses import replace
+from html.parser import HTMLParser
 
 import nbformat
 import pytest
@@ -156,3 +158,67 @@ def test_executed_notebooks_are_kept_for_audit_not_circulated(rebuilt):
     assert executed
     assert not list(fresh.briefings.rglob("*.ipynb"))
     assert json.loads(executed[0].read_text())["metadata"]["papermill"]["parameters"]["meeting_date"]
+
+
+class _VisibleText(HTMLParser):
+    """The text a reader sees: text nodes, not inside style or script."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.parts, self._skip = [], 0
+
+    def handle_starttag(self, tag, attrs):
+        self._skip += tag in ("style", "script")
+
+    def handle_endtag(self, tag):
+        self._skip -= tag in ("style", "script")
+
+    def handle_data(self, data):
+        if not self._skip:
+            self.parts.append(data)
+
+
+def test_no_page_shows_markup_as_text(paths):
+    for page in sorted(paths.briefings.rglob("*.html")):
+        reader = _VisibleText()
+        reader.feed(page.read_text(encoding="utf-8"))
+        text = " ".join(reader.parts)
+        assert not re.search(r"</?[a-z]+[ >/]|&lt;|&gt;|&amp;", text), f"{page}: markup shown as text"
+
+
+def test_notebooks_show_analysts_frames_and_charts_that_never_circulate(rebuilt):
+    from briefing.charts import VEGA_LITE_IN_JUPYTERLAB
+
+    fresh, _ = rebuilt
+    for executed in sorted((fresh.build / "executed").rglob("*.ipynb")):
+        notebook = json.loads(executed.read_text())
+        analyst = [c for c in notebook["cells"] if "analyst" in c["metadata"].get("tags", []) and c["cell_type"] == "code"]
+        outputs = [o.get("data", {}) for c in analyst for o in c.get("outputs", [])]
+        assert any("<table" in "".join(data.get("text/html", "")) for data in outputs), f"{executed}: no frame shown"
+        page = (fresh.briefings / executed.parent.name / f"{executed.stem}.html").read_text()
+        assert "dataframe" not in page and "vegalite" not in page
+        if executed.stem == "comms" and executed.parent.name == "2023-03-15":
+            assert any(VEGA_LITE_IN_JUPYTERLAB in data for data in outputs), "the outputs chart is not shown live"
+
+
+def test_no_page_gives_a_date_more_precisely_than_its_paper(paths):
+    from briefing.datasets import load_data
+    from briefing.words import date_text
+
+    data = load_data(paths)
+    too_precise = set()
+    sources = data.unfiltered("sources")
+    for day in sources[sources["date_estimated"].fillna(False).astype(bool)]["date"]:
+        too_precise |= {date_text(day, "day"), date_text(day, "short")}
+    figures = data.unfiltered("figures")
+    coarse = figures[figures["date_precision"].isin(["month", "year"])]
+    for column in ("as_at", "period_end"):
+        for day in coarse[column].dropna():
+            too_precise |= {date_text(day, "day"), date_text(day, "short")}
+    assert too_precise
+    for page in sorted(paths.briefings.rglob("*.html")):
+        reader = _VisibleText()
+        reader.feed(page.read_text(encoding="utf-8"))
+        text = " ".join(" ".join(reader.parts).split())
+        shown = sorted(d for d in too_precise if re.search(rf"(?<!\d){re.escape(d)}", text))
+        assert not shown, f"{page}: {shown} is more precise than the paper"

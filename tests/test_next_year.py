@@ -84,7 +84,10 @@ def next_year_page(paths, tmp_path_factory):
     # What CONTRIBUTING.md's walkthrough "next year's report on the same topic" has an analyst do.
     (work.raw_papers / SOURCE["file_name"]).write_text(PAPER, encoding="utf-8")
     append(data / "sources.csv", SOURCE)
-    append(data / "measures.csv", {"measure_key": "comms_podcast_episodes", "briefing": "comms", "topic": "outputs", "name": "Podcast episodes", "unit": "count"})
+    append(
+        data / "measures.csv",
+        {"measure_key": "comms_podcast_episodes", "briefing": "comms", "topic": "outputs", "name": "Podcast episodes", "unit": "count"},
+    )
     for figure_id, measure_key, label, value in OUTPUTS:
         append(
             data / "figures.csv",

@@ -18,9 +18,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from briefing import fingerprints
-from briefing.kinds import BODY, KINDS
 from briefing.config import Paths
 from briefing.errors import BuildLockedError, NotebookError
+from briefing.kinds import BODY, KINDS
 
 log = logging.getLogger("briefing")
 

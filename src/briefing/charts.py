@@ -178,7 +178,12 @@ def grouped_bar_chart(frame: pd.DataFrame, category: str, value: str, group: str
         x=alt.X(f"{value}:Q", title=value_title, axis=alt.Axis(grid=False, labels=False, ticks=False)),
     )
     bars = base.mark_bar().encode(
-        color=alt.Color(f"{group}:N", sort=groups, scale=alt.Scale(domain=groups, range=PALETTE[: len(groups)]), legend=alt.Legend(title=None, orient="bottom"))
+        color=alt.Color(
+            f"{group}:N",
+            sort=groups,
+            scale=alt.Scale(domain=groups, range=PALETTE[: len(groups)]),
+            legend=alt.Legend(title=None, orient="bottom"),
+        )
     )
     labels = base.mark_text(align="left", dx=4, color="#0b0c0c", fontSize=11).encode(text=alt.Text(f"{value}:Q", format=","))
     return (bars + labels).properties(width=300, height=max(60, height_per_bar * len(frame)))

@@ -17,8 +17,6 @@ TEMPLATES_DIR = PACKAGE_DIR / "templates"
 NBCONVERT_TEMPLATE = "briefing"
 
 
-
-
 @dataclass(frozen=True)
 class Paths:
     """The folders one build reads and writes."""

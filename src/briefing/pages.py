@@ -8,9 +8,9 @@ import pandas as pd
 
 from briefing import rules
 from briefing.config import TEMPLATES_DIR
-from briefing.kinds import BODY, KINDS
 from briefing.datasets import Data
 from briefing.formatting import long_date
+from briefing.kinds import BODY, KINDS
 from briefing.params import MeetingParams
 from briefing.render import house_css
 
@@ -33,14 +33,31 @@ def _environment():
     )
 
 
-def _meeting_row(data: Data, day) -> dict:
-    meetings = data.unfiltered("meetings")
-    row = meetings[meetings["meeting_date"] == pd.Timestamp(day)]
-    return row.iloc[0].to_dict() if not row.empty else {}
-
-
 def _text(value, default: str) -> str:
     return value if isinstance(value, str) and value.strip() else default
+
+
+def meeting_facts(day, data: Data) -> dict:
+    """What was public about a meeting by its own date: its details, its agenda, and whether
+    that agenda is the meeting's own or the provisional one of an earlier forward plan.
+
+    The same as-of rule as the briefings: nothing published after the meeting is used.
+    """
+    known = data.cut(day)
+    meetings = known.table("meetings")
+    row = meetings[meetings["meeting_date"] == pd.Timestamp(day)]
+    agenda = known.table("agenda_items")
+    agenda = agenda[agenda["meeting_date"] == pd.Timestamp(day)].sort_values("item_order")
+    registry = data.unfiltered("sources")
+    agenda_sources = registry[registry["source_id"].isin(agenda["source_id"])]
+    own_papers = registry[registry["date"] == pd.Timestamp(day)]
+    return {
+        "meeting": row.iloc[0].to_dict() if not row.empty else {},
+        "agenda": agenda.to_dict("records"),
+        "agenda_sources": agenda_sources.to_dict("records"),
+        "provisional": bool(len(agenda)) and bool((agenda_sources["date"] < pd.Timestamp(day)).all()),
+        "has_own_papers": not own_papers.empty,
+    }
 
 
 def _render(template: str, **context) -> str:
@@ -55,33 +72,29 @@ def _render(template: str, **context) -> str:
 def meeting_index(params: MeetingParams, data: Data) -> str:
     """HTML of one meeting's page: details, agenda with links, briefings."""
     day = params.meeting_date
-    meeting = _meeting_row(data, day)
-    agenda = data.unfiltered("agenda_items")
-    agenda = agenda[agenda["meeting_date"] == pd.Timestamp(day)].sort_values("item_order")
+    facts = meeting_facts(day, data)
     needed = params.briefings.needed()
-    items, sources = [], []
-    for _, item in agenda.iterrows():
-        kind = item["briefing"]
-        href = f"{kind}.html" if kind in needed else None
-        number = int(item["item_number"]) if pd.notna(item["item_number"]) else None
-        items.append({"number": number, "title": item["title"], "href": href, "briefing_title": KINDS[kind].title if kind in KINDS else ""})
-        if item["source_id"] not in sources:
-            sources.append(item["source_id"])
-    source_names = []
-    registry = data.unfiltered("sources")
-    for source_id in sources:
-        entry = registry[registry["source_id"] == source_id].iloc[0]
-        source_names.append(f"{entry['title']} ({long_date(entry['date'])})")
+    items = [
+        {
+            "number": int(item["item_number"]) if pd.notna(item["item_number"]) else None,
+            "title": item["title"],
+            "href": f"{item['briefing']}.html" if item["briefing"] in needed else None,
+            "briefing_title": KINDS[item["briefing"]].title if item["briefing"] in KINDS else "",
+        }
+        for item in facts["agenda"]
+    ]
+    meeting = facts["meeting"]
     return _render(
         "meeting_index.html.j2",
         title=f"Meeting of {long_date(day)}: briefings for the {BODY}",
         label=f"Meeting of {long_date(day)}",
-        time=_text(meeting.get("start_time"), "not printed"),
-        venue=_text(meeting.get("venue"), "not printed"),
-        note=_text(meeting.get("note"), ""),
+        time=_text(meeting.get("start_time"), ""),
+        venue=_text(meeting.get("venue"), ""),
         papers_due=long_date(rules.papers_due(day)),
         items=items,
-        agenda_source="; ".join(source_names),
+        provisional=facts["provisional"],
+        has_own_papers=facts["has_own_papers"],
+        agenda_sources=[{"title": s["title"], "date": long_date(s["date"])} for s in facts["agenda_sources"]],
         briefings=[{"href": f"{kind}.html", "title": KINDS[kind].title} for kind in needed],
     )
 
@@ -91,13 +104,14 @@ def site_index(all_params: dict[str, MeetingParams], data: Data) -> str:
     meetings = []
     for day in sorted(all_params, reverse=True):
         params = all_params[day]
-        row = _meeting_row(data, params.meeting_date)
+        facts = meeting_facts(params.meeting_date, data)
         meetings.append(
             {
                 "date": day,
                 "label": f"Meeting of {long_date(params.meeting_date)}",
-                "kind_label": KIND_LABELS.get(row.get("kind"), ""),
+                "kind_label": KIND_LABELS.get(facts["meeting"].get("kind"), ""),
                 "briefings": [{"title": KINDS[k].title} for k in params.briefings.needed()],
+                "has_own_papers": facts["has_own_papers"],
             }
         )
     return _render("site_index.html.j2", title=f"Briefings for the {BODY}", meetings=meetings)

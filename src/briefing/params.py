@@ -15,7 +15,8 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, create_model
 
 from briefing.errors import ParamsError
-from briefing.kinds import BODY, NAMES as KIND_NAMES
+from briefing.kinds import BODY
+from briefing.kinds import NAMES as KIND_NAMES
 
 
 class _TextDatesLoader(yaml.SafeLoader):

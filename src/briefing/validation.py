@@ -173,7 +173,9 @@ def build_suites(dataset: Dataset, present: list[str], references: dict[str, lis
         columns = [c for c in group["columns"] if c in present]
         if len(columns) == len(group["columns"]):
             raw.add_expectation(
-                gxe.ExpectCompoundColumnsToBeUnique(column_list=columns, ignore_row_if="never", meta=meta(" + ".join(columns), group["rule"]))
+                gxe.ExpectCompoundColumnsToBeUnique(
+                    column_list=columns, ignore_row_if="never", meta=meta(" + ".join(columns), group["rule"])
+                )
             )
     for rule in dataset.rules:
         if "greater" in rule:
