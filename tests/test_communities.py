@@ -9,7 +9,7 @@ import re
 import pandas as pd
 import pytest
 
-from briefing import communities, readings, render
+from briefing import communities, readings
 from briefing.context import open_briefing
 from briefing.datasets import Data
 from briefing.words import short_when
@@ -351,7 +351,6 @@ def test_the_circulated_page_is_no_longer_than_the_comms_page(paths):
         page = (paths.briefings / MEETING / f"{kind}.html").read_text(encoding="utf-8")
         minutes[kind] = int(re.search(r"Reading time: about (\d+) minute", page).group(1))
     assert minutes["communities"] <= minutes["comms"]
-    assert render.reading_minutes  # the page states what render computes
 
 
 def test_the_circulated_page_carries_no_internal_wording(paths):
@@ -359,3 +358,17 @@ def test_the_circulated_page_carries_no_internal_wording(paths):
     for internal in ("extracted text", "Not stated in the papers", "Councils and the Commissioner bid", "pcp-20", "figure_id", "12 of 43"):
         assert internal not in page
     assert "February 2023" in page and "28 Feb" not in page
+
+
+def test_a_date_in_an_update_must_say_what_it_is(data_copy):
+    from briefing.validation import run_validation
+
+    path = data_copy.data / "deliverables.csv"
+    frame = pd.read_csv(path, dtype=str, keep_default_na=False)
+    website = frame.index[frame["deliverable"] == "Scope out Visibility/Accessibility Assessment Framework"][0]
+    frame.loc[website, "date_kind"] = ""
+    frame.to_csv(path, index=False, lineterminator="\n")
+    found = [str(failure) for failure in run_validation(data_copy).failures]
+    assert any(
+        "deliverables.csv" in message and "date_as_printed" in message and f"Line(s) {website + 2}" in message for message in found
+    ), found
