@@ -64,7 +64,6 @@ def funded_posts(ctx: Briefing) -> dict:
         "ends": None if ends.empty else ends.iloc[-1].to_dict(),
         "areas": areas,
         "named": areas[areas["funded_post"] == "yes"],
-        "declined": areas[areas["funded_post"] == "no"],
     }
 
 
