@@ -25,7 +25,6 @@ PLAN_THEMES = [
 ]
 # The report's own headings, in its order.
 CATEGORIES = ["completed", "current", "new"]
-STATUS_ORDER = ["complete", "ongoing", "scheduled", "waiting", "not started", "on hold"]
 CITIZEN_TOPICS = ["watch schemes", "volunteers", "custody visitors"]
 CONFIDENCE_TOPICS = ["confidence", "hate crime"]
 NOT_SECURED = "da_perpetrator_fund_potential"
