@@ -372,3 +372,23 @@ def test_a_date_in_an_update_must_say_what_it_is(data_copy):
     assert any(
         "deliverables.csv" in message and "date_as_printed" in message and f"Line(s) {website + 2}" in message for message in found
     ), found
+
+
+def test_a_later_reading_of_a_measure_shows_as_a_trend_with_no_code_change(briefing):
+    tables = {name: briefing.data.unfiltered(name) for name in briefing.data.names}
+    figures = tables["figures"]
+    later = figures[figures["figure_id"] == "neighbourhood_watch_members_2017"].assign(
+        figure_id="neighbourhood_watch_members_next",
+        value=9000.0,
+        as_printed="9,000",
+        source_id="pcp-2023-03-15-pack",
+        section="item 7, para 5.6",
+        public_date=pd.Timestamp(MEETING),
+    )
+    tables["figures"] = pd.concat([figures, later], ignore_index=True)
+    briefing.data = Data(tables, briefing.data.dictionary, briefing.data.as_of)
+    briefing._readings = None
+    row = communities.citizens(briefing).set_index("measure_key").loc["neighbourhood_watch_members"]
+    assert (row["value"], row["previous_value"], row["direction"], row["dated"]) == (9000, 8000, "up", False)
+    page = text_of(briefing.render("citizens", citizens=communities.citizens(briefing)))
+    assert "9,000" in page and "up from 8,000 as reported in the paper of about October 2017 (the paper is undated)" in page
