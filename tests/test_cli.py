@@ -129,7 +129,7 @@ def stubbed_build(monkeypatch):
     """Replace the pipeline with a recorder: the CLI's choices are what is under test."""
     calls = []
 
-    def fake_build(paths, dates, force=False, jobs=2, progress=None):
+    def fake_build(paths, dates, force=False, jobs=2, progress=None, verbose=False):
         calls.append({"paths": paths, "dates": dates, "force": force, "jobs": jobs})
         return BuildReport()
 
