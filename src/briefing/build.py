@@ -265,17 +265,19 @@ def _warm_next(paths: Paths) -> None:
 
 
 def _kernel_manager_class():
-    """A KernelManager that remembers the clients made for it, so that they can be closed.
+    """An asynchronous KernelManager that remembers the clients made for it.
 
-    nbclient does not stop the channels of a client it made for a kernel manager it was
-    given (papermill's `km=`), and each such client holds a zmq context and a heartbeat
-    thread; the build closes them itself when the kernel is shut down.
+    Asynchronous, so that nbclient gets an asynchronous client and notices a kernel that
+    dies mid-cell (with a blocking client it waits for the cell's reply for ever). The
+    clients are remembered because nbclient does not stop the channels of a client it made
+    for a kernel manager it was given (papermill's `km=`), and each holds a zmq context and
+    a heartbeat thread; the build closes them when it shuts the kernel down.
     """
     global _KernelManager
     if _KernelManager is None:
-        from jupyter_client.manager import KernelManager
+        from jupyter_client.manager import AsyncKernelManager
 
-        class BuildKernelManager(KernelManager):
+        class BuildKernelManager(AsyncKernelManager):
             def client(self, **kwargs):
                 client = super().client(**kwargs)
                 self.build_clients.append(client)
@@ -294,11 +296,13 @@ def _start_kernel(paths: Paths):
     The warm-up runs in a thread that waits for the kernel's reply before it closes its
     client, so this returns as soon as the kernel process has started.
     """
+    from jupyter_core.utils import run_sync
+
     paths.logs.mkdir(parents=True, exist_ok=True)
     manager = _kernel_manager_class()(kernel_name="python3")
     manager.build_clients = []
     with open(paths.logs / "kernels.log", "ab") as kernel_log:
-        manager.start_kernel(cwd=str(paths.notebooks), stderr=kernel_log, stdout=kernel_log)
+        run_sync(manager.start_kernel)(cwd=str(paths.notebooks), stderr=kernel_log, stdout=kernel_log)
     manager.warming = threading.Thread(target=_warm_up, args=(manager,), name="kernel warm-up", daemon=True)
     manager.warming.start()
     return manager
@@ -344,11 +348,13 @@ def _close_kernel(manager) -> None:
     warming = getattr(manager, "warming", None)
     if warming is not None:
         warming.join()
+    from jupyter_core.utils import run_sync
+
     for client in list(manager.build_clients):
         client.stop_channels()
     manager.build_clients.clear()
     if manager.has_kernel:
-        manager.shutdown_kernel(now=True)
+        run_sync(manager.shutdown_kernel)(now=True)
 
 
 def _take_kernel(paths: Paths):
@@ -357,7 +363,7 @@ def _take_kernel(paths: Paths):
         with _jobs_waiting.get_lock():
             _kernels_idle.value -= 1
         kernel.warming.join()  # the notebook would wait behind the warm-up imports anyway
-        if kernel.is_alive():
+        if _kernel_process_running(kernel):
             return kernel
         _close_kernel(kernel)
     kernel = _start_kernel(paths)

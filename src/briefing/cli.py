@@ -41,11 +41,21 @@ class _ConsoleFilter(logging.Filter):
         return self.verbose
 
 
+class _Stderr:
+    """Whatever sys.stderr is when a line is written (it may be replaced after set-up)."""
+
+    def write(self, text: str) -> None:
+        sys.stderr.write(text)
+
+    def flush(self) -> None:
+        sys.stderr.flush()
+
+
 def _configure_logging(verbose: bool) -> None:
     root = logging.getLogger()
     for handler in [h for h in root.handlers if getattr(h, "briefing_console", False)]:
         root.removeHandler(handler)
-    console = logging.StreamHandler(sys.stderr)
+    console = logging.StreamHandler(_Stderr())
     console.briefing_console = True
     console.setFormatter(logging.Formatter("%(asctime)s %(message)s", datefmt="%Y-%m-%d %H:%M:%S"))
     console.addFilter(_ConsoleFilter(verbose))
