@@ -574,7 +574,7 @@ def build_log(paths: Paths, verbose: bool = False):
     `verbose`. The newest KEPT_BUILD_LOGS files are kept.
     """
     paths.logs.mkdir(parents=True, exist_ok=True)
-    log_file = paths.logs / f"build-{time.strftime('%Y%m%d-%H%M%S')}-{os.getpid()}-{threading.get_ident() % 10000}.log"
+    log_file = paths.logs / f"build-{time.strftime('%Y%m%d-%H%M%S')}-{os.getpid()}.log"
     handler = logging.FileHandler(log_file, encoding="utf-8", delay=False)
     handler.setLevel(logging.INFO)
     handler.setFormatter(logging.Formatter("%(asctime)s %(name)s %(levelname)s %(message)s"))
