@@ -2,10 +2,11 @@
 
 `build()` is the one entry point. It checks every params file it needs, validates the
 data once, executes only the briefings whose inputs changed (or all with `force`) in
-worker processes, renders each with the house nbconvert template, and writes the pages
-aside before renaming them into place, so a failure never leaves a half-written or
-missing page where the last good one was. The output folder is locked for the whole
-build, so a scheduled run and an analyst cannot interleave.
+worker processes, renders each with the house nbconvert template, and writes all the
+pages aside before renaming them into place together, so a failure (a full disk, Ctrl-C)
+never leaves a half-written or missing page where the last good one was. The output
+folder is locked for the whole build, so a scheduled run and an analyst cannot
+interleave. Every kernel, client and worker a build starts is stopped before it returns.
 """
 
 from __future__ import annotations
@@ -88,13 +89,6 @@ class BuildReport:
     @property
     def ok(self) -> bool:
         return not self.failed
-
-
-def atomic_write(path: Path, content: str) -> bool:
-    """Write `content` beside `path` and rename it into place; False when unchanged."""
-    pages = PageSet()
-    pages.add(path, content)
-    return bool(pages.commit())
 
 
 def _write_file(path: Path, data: bytes) -> None:

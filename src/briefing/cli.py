@@ -10,6 +10,7 @@ writable; 9 the disk is full; 10 the preview's port is taken; 130 interrupted. R
 
 from __future__ import annotations
 
+import gc
 import logging
 import signal
 import sys
@@ -162,6 +163,7 @@ def build(context, dates, all_, next_, force, jobs, output, today) -> None:
     from briefing.build import build as run_build
 
     paths = _paths(output)
+    interrupted = False
     if sum(bool(x) for x in (dates, all_, next_)) != 1:
         raise click.UsageError("give one or more DATES, or --all, or --next")
     try:
@@ -185,13 +187,18 @@ def build(context, dates, all_, next_, force, jobs, output, today) -> None:
     except BriefingError as error:
         _fail(error)
     except KeyboardInterrupt:
-        _fail(InterruptedBuild(INTERRUPTED))
+        interrupted = True
     except (click.ClickException, click.exceptions.Exit, click.Abort):
         raise
     except Exception as error:
         if (context.obj or {}).get("verbose"):
             raise
         _unexpected(error)
+    if interrupted:
+        # Free the stopped process pools now, so multiprocessing's resource tracker finds
+        # nothing of theirs left at exit to warn about.
+        gc.collect()
+        _fail(InterruptedBuild(INTERRUPTED))
     click.echo(
         f"Built {len(report.built)} briefing(s), {len(report.unchanged)} unchanged, "
         f"{len(report.pages_written)} page(s) written to {paths.briefings} in {report.seconds:.1f}s."
