@@ -192,6 +192,22 @@ def test_ctrl_c_stops_the_build_and_its_kernels_and_changes_no_page(validated_pr
     assert_nothing_left_running(root)
 
 
+@pytest.mark.slow
+def test_ctrl_c_while_the_data_is_validated_stops_cleanly(project):
+    process = start_build(project, MEETING, "--force")
+    with stopped_at_the_end(process):
+        first = process.stderr.readline()  # the params line: validation starts next
+        assert "[params]" in first, first
+        time.sleep(2)
+        process.send_signal(signal.SIGINT)
+        stdout, stderr = process.communicate(timeout=120)
+
+    assert process.returncode == 130, stdout + first + stderr
+    assert one_line_error(first + stderr).startswith("briefing: build interrupted;")
+    assert pages(project)[f"briefings/{MEETING}/comms.html"] == LAST_GOOD.encode()
+    assert_nothing_left_running(project)
+
+
 # ----- a notebook that is not valid JSON -----------------------------------------------------
 
 
