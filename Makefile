@@ -35,8 +35,11 @@ validate: $(STAMP) ## Check every dataset against data/dictionary.yaml
 test: $(TEST_STAMP) ## Install test needs and run the whole suite (browser checks need Debian's chromium)
 	$(BIN)/python -m pytest
 
-lab: $(STAMP) ## Open JupyterLab on the notebooks with the project's kernel
-	$(BIN)/jupyter lab --notebook-dir=notebooks
+# JupyterLab refuses to run as root (containers, CI images) unless told it may.
+LAB_AS_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root,)
+
+lab: $(STAMP) ## Open JupyterLab on the notebooks with the project's kernel (adds --allow-root when run as root)
+	$(BIN)/jupyter lab --notebook-dir=notebooks $(LAB_AS_ROOT)
 
 preview: $(STAMP) ## Serve the pack on localhost and rebuild on save
 	$(BIN)/briefing preview

@@ -474,25 +474,20 @@ class NoopFolder:
 
 # ----- log parsing: where a build's time goes -----------------------------------------------
 
-LOG_LINE = re.compile(r"^(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d{3}) \w+ \[(\w+)\]")
+LOG_LINE = re.compile(r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d \[(\w+)\] .*\((\d+\.\d+) s\)$")
 
 
 def _stages(run: Run) -> dict[str, float]:
-    """Seconds per build stage, from the CLI's log timestamps; 'start-up' is process start to the first line."""
-    marks = []
+    """Seconds per build stage, as the CLI's log line ending each stage reports them;
+    'start-up' is the rest of the wall clock (process start, imports, time between stages)."""
+    stages: dict[str, float] = {}
     for line in run.stderr.splitlines():
         match = LOG_LINE.match(line)
         if match:
-            stamp = datetime.strptime(match.group(1), "%Y-%m-%d %H:%M:%S,%f").timestamp()
-            if not marks or marks[-1][0] != match.group(2):
-                marks.append((match.group(2), stamp))
-    if not marks:
+            stages[match.group(1)] = stages.get(match.group(1), 0.0) + float(match.group(2))
+    if not stages:
         return {}
-    stages = {"start-up": marks[0][1] - run.started}
-    end = run.started + run.seconds
-    for (name, stamp), following in zip(marks, marks[1:] + [("end", end)], strict=True):
-        stages[name] = stages.get(name, 0.0) + following[1] - stamp
-    return stages
+    return {"start-up": max(run.seconds - sum(stages.values()), 0.0), **stages}
 
 
 # ----- orchestration ------------------------------------------------------------------------
@@ -754,8 +749,8 @@ def write_report(measurements: list[Measurement], args, started, load_before, lo
             "",
             "## Where a build's time goes",
             "",
-            "Median seconds per stage, from the CLI's own log timestamps (start-up = process start to the first log line: "
-            "Python, click and the package's imports; each stage runs from its first line to the next stage's first line, so work done between stages, such as starting the worker pool after the params check, counts in the earlier stage).",
+            "Median seconds per stage, as the CLI's log line ending each stage reports them (start-up = the rest of the wall clock: "
+            "process start, Python, click and the package's imports, and work between stages such as starting the worker pool).",
             "",
             "| measurement | stages (s) |",
             "|---|---|",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
 from dataclasses import replace
@@ -222,3 +223,79 @@ def test_no_page_gives_a_date_more_precisely_than_its_paper(paths):
         text = " ".join(" ".join(reader.parts).split())
         shown = sorted(d for d in too_precise if re.search(rf"(?<!\d){re.escape(d)}", text))
         assert not shown, f"{page}: {shown} is more precise than the paper"
+
+
+# ----- a clean first run -------------------------------------------------------------------
+
+COLD_BUILDS = 3
+LOG_LINE = re.compile(r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d \[(?P<stage>[a-z]+)\] (?P<message>.*)$")
+
+
+@pytest.fixture(scope="module")
+def cold_builds(paths, tmp_path_factory):
+    """`briefing build --all --force` run COLD_BUILDS times as commands in one fresh copy of
+    the project; each run's output, build logs, and the processes of the copy still alive
+    once it has ended."""
+    from test_cli import run
+    from test_faults import processes_of
+
+    root = tmp_path_factory.mktemp("cold")
+    for name in ("params", "data", "notebooks"):
+        shutil.copytree(getattr(paths, name), root / name, ignore=shutil.ignore_patterns(".ipynb_checkpoints"))
+    runs = []
+    for _ in range(COLD_BUILDS):
+        seen = {p.name for p in (root / "build" / "logs").glob("build-*.log")}
+        result = run(["build", "--all", "--force"], root=root, timeout=900)
+        logs = "".join(p.read_text() for p in (root / "build" / "logs").glob("build-*.log") if p.name not in seen)
+        runs.append({"result": result, "logs": logs, "left": processes_of(root)})
+    return root, runs
+
+
+def test_cold_builds_print_no_traceback_and_leave_no_process(cold_builds):
+    root, runs = cold_builds
+    for number, outcome in enumerate(runs, start=1):
+        result = outcome["result"]
+        assert result.returncode == 0, f"build {number}: {result.stdout}{result.stderr}"
+        for where, text in (("stdout", result.stdout), ("stderr", result.stderr), ("build/logs", outcome["logs"])):
+            assert "Traceback" not in text, f"build {number} printed a traceback on {where}:\n{text}"
+            assert "Exception in thread" not in text, f"build {number} printed a thread's exception on {where}:\n{text}"
+        assert not outcome["left"], f"build {number} left processes behind (kernels, workers or forkserver): {outcome['left']}"
+
+
+def test_off_a_terminal_the_log_has_one_line_per_stage_and_per_briefing(cold_builds, paths):
+    from briefing.params import load_all_params
+
+    _, runs = cold_builds
+    result = runs[0]["result"]
+    needed = [(day, kind) for day, params in load_all_params(paths.params).items() for kind in params.briefings.needed()]
+    assert result.stdout.splitlines() == [
+        line for line in result.stdout.splitlines() if line.startswith(f"Built {len(needed)} briefing(s), 0 unchanged, ")
+    ]
+    assert len(result.stdout.splitlines()) == 1
+    lines = result.stderr.splitlines()
+    parsed = [LOG_LINE.match(line) for line in lines]
+    assert all(parsed), (
+        f"lines that are not '<time> [stage] message': {[line for line, match in zip(lines, parsed, strict=True) if not match]}"
+    )
+    stages = [m["stage"] for m in parsed if m["message"].endswith(" s)")]
+    assert stages == ["params", "validate", "execute", "render", "index"], lines
+    executed = [m["message"] for m in parsed if m["stage"] == "execute" and not m["message"].endswith(" s)")]
+    assert len(executed) == len(needed), lines
+    for day, kind in needed:
+        assert sum(bool(re.fullmatch(rf"{day} {kind}: executed in \d+\.\d s", message)) for message in executed) == 1, lines
+    assert len(lines) == 5 + len(needed), "one line per stage and one per briefing, nothing else"
+
+
+def test_open_files_do_not_grow_across_builds_in_one_process(paths, tmp_path, capfd):
+    """As `preview` does: several builds in one process, each executing a briefing."""
+    local = replace(paths, briefings=tmp_path / "briefings", build=tmp_path / "build")
+    page = local.briefing_html("2024-02-14", "precept")
+    open_files = []
+    for _ in range(COLD_BUILDS):
+        page.unlink(missing_ok=True)  # the next build must execute it again
+        report = build(local, ["2024-02-14"], force=False, jobs=1)
+        assert report.built == [("2024-02-14", "precept")]
+        open_files.append(len(os.listdir("/proc/self/fd")))
+    assert open_files[-1] <= open_files[0], f"open files after each build: {open_files}"
+    captured = capfd.readouterr()
+    assert "Traceback" not in captured.err + captured.out and "Exception in thread" not in captured.err + captured.out

@@ -129,7 +129,7 @@ def stubbed_build(monkeypatch):
     """Replace the pipeline with a recorder: the CLI's choices are what is under test."""
     calls = []
 
-    def fake_build(paths, dates, force=False, jobs=2, progress=None):
+    def fake_build(paths, dates, force=False, jobs=2, progress=None, verbose=False):
         calls.append({"paths": paths, "dates": dates, "force": force, "jobs": jobs})
         return BuildReport()
 
@@ -221,3 +221,52 @@ def test_new_meeting_with_a_badly_written_date_is_a_usage_error(project):
     result = run(["new-meeting", "19/06/2024"], root=project)
     assert result.returncode == 2
     assert "is not a date written YYYY-MM-DD" in result.stderr
+
+
+# ----- logs ----------------------------------------------------------------------------------
+
+
+def test_library_warnings_go_to_the_build_log_and_verbose_shows_them(project, monkeypatch):
+    """Python warnings and other libraries' log records are kept in build/logs/, out of the
+    user's output; --verbose shows them too. The pipeline is stubbed with one that warns."""
+    import logging
+    import warnings
+
+    from briefing import cli
+    from briefing.config import Paths
+
+    local = Paths.default(project)
+    monkeypatch.setattr(cli, "_paths", lambda output: local)
+    runs = iter(range(1, 10))
+
+    def noisy_pipeline(paths, all_params, selected, force, jobs, progress, report, *args):
+        number = next(runs)
+        warnings.warn(f"altair: a deprecated channel option ({number})", UserWarning, stacklevel=1)
+        logging.getLogger("great_expectations").warning("great_expectations: a metric took long (%d)", number)
+        logging.getLogger("jupyter_client").warning("jupyter_client: a message arrived late (%d)", number)
+        progress.advance("execute", "2024-02-14 precept: executed in 1.0 s")
+
+    monkeypatch.setattr(build_module, "_build_locked", noisy_pipeline)
+
+    quiet = CliRunner().invoke(main, ["build", "2024-02-14", "--force"])
+    assert quiet.exit_code == 0, quiet.output
+    assert "[execute] 2024-02-14 precept: executed in 1.0 s" in quiet.stderr
+    for library in ("altair", "great_expectations", "jupyter_client"):
+        assert library not in quiet.output, f"{library}'s warning reached the user's output: {quiet.output}"
+    (log_file,) = (project / "build" / "logs").glob("build-*.log")
+    kept = log_file.read_text()
+    for expected in (
+        "altair: a deprecated channel option (1)",
+        "great_expectations: a metric took long (1)",
+        "jupyter_client: a message arrived late (1)",
+    ):
+        assert expected in kept
+
+    loud = CliRunner().invoke(main, ["--verbose", "build", "2024-02-14", "--force"])
+    assert loud.exit_code == 0, loud.output
+    for expected in (
+        "altair: a deprecated channel option (2)",
+        "great_expectations: a metric took long (2)",
+        "jupyter_client: a message arrived late (2)",
+    ):
+        assert expected in loud.stderr, f"--verbose did not show {expected!r}: {loud.stderr}"

@@ -2,24 +2,40 @@
 
 `build()` is the one entry point. It checks every params file it needs, validates the
 data once, executes only the briefings whose inputs changed (or all with `force`) in
-worker processes, renders each with the house nbconvert template, and writes the pages
-aside before renaming them into place, so a failure never leaves a half-written or
-missing page where the last good one was. The output folder is locked for the whole
-build, so a scheduled run and an analyst cannot interleave.
+worker processes, renders each with the house nbconvert template, and writes all the
+pages aside before renaming them into place together, so a failure (a full disk, Ctrl-C)
+never leaves a half-written or missing page where the last good one was. The output
+folder is locked for the whole build, so a scheduled run and an analyst cannot
+interleave. Every kernel, client and worker a build starts is stopped before it returns.
 """
 
 from __future__ import annotations
 
+import asyncio
+import errno
 import json
 import logging
 import os
+import queue
+import signal
+import sys
+import threading
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from briefing import fingerprints
 from briefing.config import Paths
-from briefing.errors import BuildLockedError, NotebookError
+from briefing.errors import (
+    BriefingError,
+    BuildLockedError,
+    DiskFullError,
+    KernelDiedError,
+    NotebookError,
+    NotebookFileError,
+    OutputNotWritableError,
+)
 from briefing.kinds import BODY, KINDS
 
 log = logging.getLogger("briefing")
@@ -66,7 +82,7 @@ class BuildReport:
 
     built: list[tuple[str, str]] = field(default_factory=list)
     unchanged: list[tuple[str, str]] = field(default_factory=list)
-    failed: list[tuple[str, str, str]] = field(default_factory=list)
+    failed: list[tuple[str, str, str, str]] = field(default_factory=list)  # date, kind, message, reason
     pages_written: list[Path] = field(default_factory=list)
     validated: bool = False
     seconds: float = 0.0
@@ -76,16 +92,72 @@ class BuildReport:
         return not self.failed
 
 
-def atomic_write(path: Path, content: str) -> bool:
-    """Write `content` beside `path` and rename it into place; False when unchanged."""
-    data = content.encode("utf-8")
-    if path.exists() and path.read_bytes() == data:
-        return False
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    temporary.write_bytes(data)
-    os.replace(temporary, path)
-    return True
+def _write_file(path: Path, data: bytes) -> None:
+    path.write_bytes(data)
+
+
+class PageSet:
+    """Pages written together: each is written beside its final name first, and only when
+    every one has been written are they renamed into place. A full disk or a folder that
+    cannot be written leaves every page as it was, with no temporary file behind."""
+
+    def __init__(self):
+        self.pending: dict[Path, bytes] = {}
+
+    def add(self, path: Path, content: str) -> None:
+        """Queue `content` for `path` (a page whose bytes are unchanged is skipped)."""
+        data = content.encode("utf-8")
+        if path.exists() and path.read_bytes() == data:
+            return
+        self.pending[path] = data
+
+    def commit(self) -> list[Path]:
+        """Write every queued page and rename them into place; return the pages written.
+
+        Raises DiskFullError or OutputNotWritableError, having removed its temporary files.
+        """
+        written: list[tuple[Path, Path]] = []
+        try:
+            for path, data in self.pending.items():
+                path.parent.mkdir(parents=True, exist_ok=True)
+                temporary = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
+                written.append((temporary, path))
+                _write_file(temporary, data)
+        except OSError as error:
+            for temporary, _ in written:
+                temporary.unlink(missing_ok=True)
+            raise _write_error(error, path) from None
+        # Renames are quick and cannot run out of space; hold Ctrl-C until they are all done
+        # so an interrupted build never leaves the pack half old, half new.
+        blocked = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
+        try:
+            for temporary, path in written:
+                os.replace(temporary, path)
+        finally:
+            signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
+        self.pending.clear()
+        return [path for _, path in written]
+
+
+def _write_error(error: OSError, path: Path) -> Exception:
+    """The plain error for a failed page write."""
+    where = _shown_path(path)
+    if error.errno in (errno.ENOSPC, errno.EDQUOT):
+        return DiskFullError(
+            f"the disk is full: {where} could not be written ({error.strerror}); no page was replaced. Free some space and build again."
+        )
+    if error.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+        return OutputNotWritableError(
+            f"{where} could not be written ({error.strerror}); no page was replaced. Fix the folder's permissions or choose another with --output."
+        )
+    return OutputNotWritableError(f"{where} could not be written ({error.strerror or error}); no page was replaced.")
+
+
+def _shown_path(path: Path) -> str:
+    try:
+        return str(Path(path).resolve().relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
 
 
 def _record_path(paths: Paths, name: str) -> Path:
@@ -129,6 +201,7 @@ import altair, pandas, vl_convert
 import briefing.charts, briefing.context, briefing.words, MODULES
 vl_convert.vegalite_to_svg({"data": {"values": [{"a": 1}]}, "mark": "bar", "encoding": {"x": {"field": "a", "type": "quantitative"}}})
 """
+WARM_UP_TIMEOUT_SECONDS = 300
 
 WARM_UP = WARM_UP.replace("MODULES", ", ".join(kind.module for kind in KINDS.values()))
 
@@ -137,10 +210,14 @@ _jobs_waiting = None
 _kernels_idle = None
 
 
-def _worker_start(paths: Paths, waiting, idle) -> None:
+def _worker_start(paths: Paths, waiting, idle, log_file: Path | None = None, verbose: bool = False) -> None:
     """Worker process start: set the kernels' environment and warm the first kernel."""
     global _jobs_waiting, _kernels_idle
     _jobs_waiting, _kernels_idle = waiting, idle
+    _child_process_start(log_file, verbose)
+    # SIGTERM (sent by the build when it is interrupted) unwinds the running job, so its
+    # kernel is shut down, and then this worker exits; the warm kernel goes with it.
+    signal.signal(signal.SIGTERM, _stop_worker)
     os.environ["BRIEFING_ROOT"] = str(paths.root)
     os.environ["BRIEFING_DATA_DIR"] = str(paths.data)
     # Take the kernel from this environment, not a user-wide 'python3' kernel spec.
@@ -153,6 +230,28 @@ def _worker_start(paths: Paths, waiting, idle) -> None:
     _warm_next(paths)
 
 
+def _child_process_start(log_file: Path | None, verbose: bool) -> None:
+    """In a build's child process: leave Ctrl-C to the build, and keep library output
+    (warnings, kernel-client messages) in the build's log file unless --verbose."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if log_file is not None and not verbose:
+        descriptor = os.open(log_file, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+        os.dup2(descriptor, 1)
+        os.dup2(descriptor, 2)
+        os.close(descriptor)
+    logging.captureWarnings(True)
+    logging.basicConfig(level=logging.WARNING, stream=sys.stderr, format=f"%(asctime)s %(name)s[{os.getpid()}] %(levelname)s %(message)s")
+
+
+class _WorkerStopped(SystemExit):
+    """Raised in a worker by SIGTERM so that `finally` blocks shut its kernels down."""
+
+
+def _stop_worker(signum, frame) -> None:
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)  # one unwinding is enough
+    raise _WorkerStopped(0)
+
+
 def _warm_next(paths: Paths) -> None:
     """Warm a kernel for a later job, unless idle warm kernels already cover the jobs waiting."""
     with _jobs_waiting.get_lock():
@@ -162,19 +261,97 @@ def _warm_next(paths: Paths) -> None:
     _warm["kernel"] = _start_kernel(paths)
 
 
+def _kernel_manager_class():
+    """An asynchronous KernelManager that remembers the clients made for it.
+
+    Asynchronous, so that nbclient gets an asynchronous client and notices a kernel that
+    dies mid-cell (with a blocking client it waits for the cell's reply for ever). The
+    clients are remembered because nbclient does not stop the channels of a client it made
+    for a kernel manager it was given (papermill's `km=`), and each holds a zmq context and
+    a heartbeat thread; the build closes them when it shuts the kernel down.
+    """
+    global _KernelManager
+    if _KernelManager is None:
+        from jupyter_client.manager import AsyncKernelManager
+
+        class BuildKernelManager(AsyncKernelManager):
+            def client(self, **kwargs):
+                client = super().client(**kwargs)
+                self.build_clients.append(client)
+                return client
+
+        _KernelManager = BuildKernelManager
+    return _KernelManager
+
+
+_KernelManager = None
+
+
 def _start_kernel(paths: Paths):
-    """Start a fresh kernel for one notebook and send it the warm-up imports."""
-    from jupyter_client.manager import KernelManager
+    """Start a fresh kernel for one notebook and send it the warm-up imports.
+
+    The warm-up runs in a thread that waits for the kernel's reply before it closes its
+    client, so this returns as soon as the kernel process has started.
+    """
+    from jupyter_core.utils import run_sync
 
     paths.logs.mkdir(parents=True, exist_ok=True)
-    manager = KernelManager(kernel_name="python3")
+    manager = _kernel_manager_class()(kernel_name="python3")
+    manager.build_clients = []
     with open(paths.logs / "kernels.log", "ab") as kernel_log:
-        manager.start_kernel(cwd=str(paths.notebooks), stderr=kernel_log, stdout=kernel_log)
-    client = manager.client()
-    client.start_channels()
-    client.execute(WARM_UP, silent=True, store_history=False)
-    client.stop_channels()
+        run_sync(manager.start_kernel)(cwd=str(paths.notebooks), stderr=kernel_log, stdout=kernel_log)
+    manager.warming = threading.Thread(target=_warm_up, args=(manager,), name="kernel warm-up", daemon=True)
+    manager.warming.start()
     return manager
+
+
+def _warm_up(manager) -> None:
+    """Send the warm-up code and wait for the kernel's reply (in its own thread).
+
+    Only the shell channel is opened, and it is closed only after the reply (or the
+    kernel's death): a client closed straight after `start_channels()` destroys its zmq
+    context under its own heartbeat thread, which then fails to make its socket ("Too many
+    open files"). `asyncio.run` closes the thread's event loop, so nothing is left open.
+    """
+    asyncio.run(_warm_up_async(manager))
+
+
+async def _warm_up_async(manager) -> None:
+    from jupyter_client.asynchronous import AsyncKernelClient
+
+    client = AsyncKernelClient(parent=manager, **manager.get_connection_info(session=True))
+    client.start_channels(shell=True, iopub=False, stdin=False, hb=False, control=False)
+    try:
+        request = client.execute(WARM_UP, silent=True, store_history=False)
+        deadline = time.monotonic() + WARM_UP_TIMEOUT_SECONDS
+        while time.monotonic() < deadline and _kernel_process_running(manager):
+            try:
+                reply = await client.get_shell_msg(timeout=0.5)
+            except queue.Empty:
+                continue
+            if reply.get("parent_header", {}).get("msg_id") == request:
+                return
+    finally:
+        client.stop_channels()
+
+
+def _kernel_process_running(manager) -> bool:
+    process = getattr(manager.provisioner, "process", None)
+    return process is not None and process.poll() is None
+
+
+def _close_kernel(manager) -> None:
+    """Wait for the warm-up thread, close every client made for the kernel, shut it down."""
+    warming = getattr(manager, "warming", None)
+    if warming is not None:
+        warming.join()
+    from jupyter_core.utils import run_sync
+
+    for client in list(manager.build_clients):
+        client.stop_channels()
+    manager.build_clients.clear()
+    if manager.has_kernel:
+        run_sync(manager.shutdown_kernel)(now=True)
 
 
 def _take_kernel(paths: Paths):
@@ -182,9 +359,13 @@ def _take_kernel(paths: Paths):
     if kernel is not None:
         with _jobs_waiting.get_lock():
             _kernels_idle.value -= 1
-        if kernel.is_alive():
+        kernel.warming.join()  # the notebook would wait behind the warm-up imports anyway
+        if _kernel_process_running(kernel):
             return kernel
-    return _start_kernel(paths)
+        _close_kernel(kernel)
+    kernel = _start_kernel(paths)
+    kernel.warming.join()
+    return kernel
 
 
 def execute_job(job: Job, paths: Paths) -> dict:
@@ -192,18 +373,22 @@ def execute_job(job: Job, paths: Paths) -> dict:
 
     Each notebook gets a kernel of its own, used once and shut down, so no state passes
     between briefings. While it runs, the next kernel warms up if any job is still waiting.
+    Returns {"ok": True, "executed", "seconds"} or {"ok": False, "message", "reason"}, where
+    reason is "error" (the notebook raised) or "kernel" (its kernel died).
     """
     import papermill
+    from nbclient.exceptions import DeadKernelError
     from papermill.exceptions import PapermillExecutionError
 
     with _jobs_waiting.get_lock():
         _jobs_waiting.value -= 1
-    kernel = _take_kernel(paths)
-    _warm_next(paths)
-    executed = paths.executed / job.meeting_date / f"{job.kind}.ipynb"
-    executed.parent.mkdir(parents=True, exist_ok=True)
     started = time.perf_counter()
+    kernel = None
     try:
+        kernel = _take_kernel(paths)
+        _warm_next(paths)
+        executed = paths.executed / job.meeting_date / f"{job.kind}.ipynb"
+        executed.parent.mkdir(parents=True, exist_ok=True)
         papermill.execute_notebook(
             str(paths.notebook(job.kind)),
             str(executed),
@@ -223,15 +408,31 @@ def execute_job(job: Job, paths: Paths) -> dict:
         first_line = (error.source or "").strip().splitlines()[0] if error.source else ""
         message = (
             f"notebooks/{job.kind}.ipynb failed for the meeting of {job.meeting_date} in cell {_source_cell_number(failed, error.cell_index)} "
-            f"(`{first_line}`): {error.ename}: {error.evalue}. The executed notebook is kept at {_relative(failed, paths)}; "
+            f"(`{first_line}`): {error.ename}: {_one_line(error.evalue)}. The executed notebook is kept at {_relative(failed, paths)}; "
             f"the last good page is unchanged."
         )
-        return {"ok": False, "message": message}
-    except Exception as error:  # the kernel died, or the notebook could not be read
-        return {"ok": False, "message": f"notebooks/{job.kind}.ipynb could not run for {job.meeting_date}: {type(error).__name__}: {error}"}
+        return {"ok": False, "reason": "error", "message": message, "seconds": time.perf_counter() - started}
+    except DeadKernelError:
+        message = (
+            f"notebooks/{job.kind}.ipynb stopped for the meeting of {job.meeting_date}: its kernel died while the notebook ran "
+            f"(killed, or out of memory); the last good page is unchanged. Build it again; if it dies again, run the notebook in JupyterLab."
+        )
+        return {"ok": False, "reason": "kernel", "message": message, "seconds": time.perf_counter() - started}
+    except Exception as error:  # e.g. the kernel could not start, or the executed notebook could not be saved
+        if kernel is not None and not _kernel_process_running(kernel):
+            reason = "kernel"
+        else:
+            reason = "error"
+        message = f"notebooks/{job.kind}.ipynb could not run for {job.meeting_date}: {type(error).__name__}: {_one_line(str(error))}; the last good page is unchanged."
+        return {"ok": False, "reason": reason, "message": message, "seconds": time.perf_counter() - started}
     finally:
-        kernel.shutdown_kernel(now=True)
+        if kernel is not None:
+            _close_kernel(kernel)
     return {"ok": True, "executed": str(executed), "seconds": time.perf_counter() - started}
+
+
+def _one_line(text: str) -> str:
+    return " ".join(str(text).split())
 
 
 def _source_cell_number(executed: Path, cell_index: int) -> int:
@@ -252,7 +453,7 @@ def _shutdown_warm_kernel() -> None:
     if kernel is not None:
         with _jobs_waiting.get_lock():
             _kernels_idle.value -= 1
-        kernel.shutdown_kernel(now=True)
+        _close_kernel(kernel)
 
 
 def _relative(path: Path, paths: Paths) -> str:
@@ -279,12 +480,16 @@ def build(
     force: bool = False,
     jobs: int = 2,
     progress=None,
+    verbose: bool = False,
 ) -> BuildReport:
     """Build the briefings of `dates` (every meeting in params/ when None).
 
-    Raises ParamsError or DataValidationError before anything runs, BuildLockedError if
-    another build holds the folder too long, and NotebookError after the build when any
-    briefing failed (the others are still written).
+    Raises, before anything runs: ParamsError, NotebookFileError, OutputNotWritableError or
+    DataValidationError; BuildLockedError if another build holds the folder too long;
+    DiskFullError or OutputNotWritableError if pages cannot be written (none is replaced);
+    and, after the build, NotebookError or KernelDiedError when a briefing failed (the
+    others are still written). Library warnings and the worker processes' output go to a
+    log file under build/logs/ (to the console as well with `verbose`).
     """
     started = time.perf_counter()
     progress = progress or _LogProgress()
@@ -311,35 +516,116 @@ def build(
         selected = dict(all_params)
     else:
         selected = {day: load_params(paths.params_file(day)) for day in dates}
-    progress.done("params", f"{len(selected)} meeting(s) to build, params checked")
+    check_notebooks(paths, sorted({kind for params in selected.values() for kind in params.briefings.needed()}))
+    progress.done("params", f"{len(selected)} meeting(s) to build, params and notebooks checked")
 
     # Two locks, always taken in this order: build/ (executed notebooks, records) and the
     # output folder. Builds into different output folders still share build/.
-    paths.briefings.mkdir(parents=True, exist_ok=True)
-    paths.build.mkdir(parents=True, exist_ok=True)
+    for folder in (paths.briefings, paths.build):
+        check_writable(folder)
     locks = [FileLock(str(paths.build / ".lock")), FileLock(str(paths.briefings / ".lock"))]
     held = []
-    try:
-        for lock in locks:
-            try:
-                lock.acquire(timeout=0)
-            except Timeout:
-                progress.note("Another build is running; waiting for it to finish")
+    with build_log(paths, verbose) as log_file:
+        try:
+            for lock in locks:
                 try:
-                    lock.acquire(timeout=LOCK_TIMEOUT_SECONDS)
+                    lock.acquire(timeout=0)
                 except Timeout:
-                    raise BuildLockedError("another build held the workbook for over 30 minutes; check for a stuck process") from None
-            held.append(lock)
-        _build_locked(paths, all_params, selected, force, jobs, progress, report, inputs)
-    finally:
-        for lock in reversed(held):
-            lock.release()
+                    progress.note("Another build is running; waiting for it to finish")
+                    try:
+                        lock.acquire(timeout=LOCK_TIMEOUT_SECONDS)
+                    except Timeout:
+                        raise BuildLockedError("another build held the workbook for over 30 minutes; check for a stuck process") from None
+                held.append(lock)
+            _build_locked(paths, all_params, selected, force, jobs, progress, report, inputs, log_file, verbose)
+        except Exception as error:
+            if not isinstance(error, BriefingError):
+                log.error("unexpected error", exc_info=True, extra=FILE_ONLY)
+                error.briefing_log = log_file
+            raise
+        finally:
+            for lock in reversed(held):
+                lock.release()
     report.seconds = time.perf_counter() - started
     if report.failed:
-        raise NotebookError("\n".join(message for _, _, message in report.failed))
+        first = report.failed[0]
+        error_class = KernelDiedError if first[3] == "kernel" else NotebookError
+        raise error_class("\n".join(message for _, _, message, _ in report.failed))
     if whole_key is not None:
         _remember_build(paths, whole_key, report)
     return report
+
+
+# A log record with this `extra` goes to the build's log file only, never to the console.
+FILE_ONLY = {"file_only": True}
+KEPT_BUILD_LOGS = 20
+
+
+@contextmanager
+def build_log(paths: Paths, verbose: bool = False):
+    """Keep the build's library warnings and messages in build/logs/build-<time>-<pid>.log.
+
+    Records of the `briefing` logger reach the console as before (the CLI decides); Python
+    warnings and other libraries' records go to the file, and also to the console only with
+    `verbose`. The newest KEPT_BUILD_LOGS files are kept.
+    """
+    paths.logs.mkdir(parents=True, exist_ok=True)
+    log_file = paths.logs / f"build-{time.strftime('%Y%m%d-%H%M%S')}-{os.getpid()}.log"
+    handler = logging.FileHandler(log_file, encoding="utf-8", delay=False)
+    handler.setLevel(logging.INFO)
+    handler.setFormatter(logging.Formatter("%(asctime)s %(name)s %(levelname)s %(message)s"))
+    root = logging.getLogger()
+    root.addHandler(handler)
+    previous_level = root.level
+    if root.level > logging.INFO or root.level == logging.NOTSET:
+        root.setLevel(logging.INFO)
+    logging.captureWarnings(True)
+    try:
+        yield log_file
+    finally:
+        logging.captureWarnings(False)
+        root.setLevel(previous_level)
+        root.removeHandler(handler)
+        handler.close()
+        for old in sorted(paths.logs.glob("build-*.log"), key=lambda p: p.stat().st_mtime)[:-KEPT_BUILD_LOGS]:
+            old.unlink(missing_ok=True)
+
+
+def check_notebooks(paths: Paths, kinds: list[str]) -> None:
+    """Raise NotebookFileError, naming the file and line, for a notebook that cannot be read."""
+    for kind in kinds:
+        notebook = paths.notebook(kind)
+        shown = f"notebooks/{notebook.name}"
+        try:
+            text = notebook.read_text(encoding="utf-8")
+        except FileNotFoundError:
+            raise NotebookFileError(f"{shown} does not exist; restore it from git (git checkout -- {shown})") from None
+        except (OSError, UnicodeDecodeError) as error:
+            raise NotebookFileError(f"{shown} could not be read: {error}") from None
+        try:
+            content = json.loads(text)
+        except json.JSONDecodeError as error:
+            raise NotebookFileError(
+                f"{shown} is not valid JSON (line {error.lineno}, column {error.colno}: {error.msg}); "
+                f"undo the last edit (git diff {shown}) or save it again from JupyterLab"
+            ) from None
+        if not isinstance(content, dict) or not isinstance(content.get("cells"), list):
+            raise NotebookFileError(f"{shown} is JSON but not a notebook (no list of cells); restore it from git")
+
+
+def check_writable(folder: Path) -> None:
+    """Raise OutputNotWritableError unless files can be created in `folder` (made if missing)."""
+    import tempfile
+
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(dir=folder, prefix=".write-check-"):
+            pass
+    except OSError as error:
+        raise OutputNotWritableError(
+            f"{folder} is not writable ({error.strerror or error}); nothing was built. "
+            f"Fix its permissions, or write the pack elsewhere with --output FOLDER."
+        ) from None
 
 
 def _whole_build_key(paths: Paths, dates: list[str] | None, inputs: Inputs) -> str:
@@ -379,7 +665,7 @@ def _remember_build(paths: Paths, key: str, report: BuildReport) -> None:
     record.write_text(json.dumps({"key": key, "outputs": _outputs(paths), "unchanged": unchanged}))
 
 
-def _validate(paths: Paths, progress, force: bool = False) -> bool:
+def _validate(paths: Paths, progress, force: bool = False, log_file: Path | None = None, verbose: bool = False) -> bool:
     stamp = fingerprints.validation_stamp(paths.cache, paths.data)
     if stamp.exists() and not force:
         progress.done("validate", "data unchanged since it last passed validation")
@@ -390,8 +676,16 @@ def _validate(paths: Paths, progress, force: bool = False) -> bool:
 
     # A short-lived process validates, so this one never holds Great Expectations in
     # memory while the kernels run (it is the largest import of the build).
-    with ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn")) as child:
+    child = ProcessPoolExecutor(
+        max_workers=1, mp_context=multiprocessing.get_context("spawn"), initializer=_child_process_start, initargs=(log_file, verbose)
+    )
+    try:
         outcome = child.submit(_validate_in_child, paths).result()
+    except BaseException:
+        _terminate(child)  # interrupted: do not wait for the validation to finish
+        raise
+    finally:
+        child.shutdown(wait=True, cancel_futures=True)
     if outcome["failures"]:
         from briefing.errors import DataValidationError
         from briefing.validation import Failure
@@ -399,6 +693,13 @@ def _validate(paths: Paths, progress, force: bool = False) -> bool:
         raise DataValidationError([Failure(**failure) for failure in outcome["failures"]])
     progress.done("validate", f"{len(outcome['rows'])} datasets valid")
     return True
+
+
+def _terminate(pool) -> None:
+    """Send SIGTERM to a process pool's processes (they stop their kernels, then exit)."""
+    for process in list((getattr(pool, "_processes", None) or {}).values()):
+        if process.is_alive():
+            process.terminate()
 
 
 def _validate_in_child(paths: Paths) -> dict:
@@ -413,43 +714,54 @@ def _validate_in_child(paths: Paths) -> dict:
     return {"rows": report.rows, "failures": [asdict(failure) for failure in report.failures]}
 
 
-def _build_locked(paths, all_params, selected, force, jobs, progress, report, inputs: Inputs) -> None:
+def _build_locked(paths, all_params, selected, force, jobs, progress, report, inputs: Inputs, log_file=None, verbose=False) -> None:
     data_key, code_key = inputs.data, inputs.code
     planned, report.unchanged = plan(paths, all_params, selected, force, data_key, code_key)
     # Workers and their first kernels start now and warm up while the data is validated;
     # no notebook runs unless validation passes.
-    workers = _Workers(paths, min(jobs, len(planned)), len(planned)) if planned else None
+    workers = _Workers(paths, min(jobs, len(planned)), len(planned), log_file, verbose) if planned else None
     try:
-        report.validated = _validate(paths, progress, force)
+        report.validated = _validate(paths, progress, force, log_file, verbose)
         if planned:
             progress.stage(
                 "execute", f"Executing {len(planned)} notebook(s) with papermill, {min(jobs, len(planned))} at a time", total=len(planned)
             )
             results = _execute_all(planned, paths, jobs, progress, workers)
-    finally:
+            failures = sum(not result["ok"] for result in results.values())
+            progress.done("execute", f"{len(planned) - failures} notebook(s) executed" + (f", {failures} failed" if failures else ""))
+    except BaseException:
         if workers is not None:
-            workers.close()
+            workers.stop()
+        raise
+    if workers is not None:
+        workers.close()
 
+    pages = PageSet()
     if planned:
         progress.stage("render", "Rendering pages with the house template", total=len(planned))
+        rendered = []
         for job in planned:
             result = results[job]
             if not result["ok"]:
-                report.failed.append((job.meeting_date, job.kind, result["message"]))
-                progress.fail(result["message"])
+                report.failed.append((job.meeting_date, job.kind, result["message"], result.get("reason", "error")))
                 continue
-            html = _render(job, Path(result["executed"]))
             output = paths.briefing_html(job.meeting_date, job.kind)
-            if atomic_write(output, html):
-                report.pages_written.append(output)
-            _remember(paths, f"{job.meeting_date}/{job.kind}", output, job.key)
-            report.built.append((job.meeting_date, job.kind))
+            pages.add(output, _render(job, Path(result["executed"])))
+            rendered.append((job, output))
             progress.advance("render", f"{_relative(output, paths)}")
-        progress.done("render", f"{len(report.built)} page(s) rendered")
+        progress.done("render", f"{len(rendered)} page(s) rendered")
     else:
         progress.done("execute", "every briefing is up to date; no kernel started")
+        rendered = []
 
-    _write_indexes(paths, all_params, selected, inputs, force, progress, report)
+    index_records = _write_indexes(paths, all_params, selected, inputs, force, progress, pages)
+    # Every page of this build goes into place together, or none does.
+    report.pages_written.extend(pages.commit())
+    for job, output in rendered:
+        _remember(paths, f"{job.meeting_date}/{job.kind}", output, job.key)
+        report.built.append((job.meeting_date, job.kind))
+    for name, path, key in index_records:
+        _remember(paths, name, path, key)
 
 
 def plan(
@@ -478,9 +790,8 @@ class _Workers:
     build does only after validation has passed.
     """
 
-    def __init__(self, paths: Paths, count: int, planned: int):
+    def __init__(self, paths: Paths, count: int, planned: int, log_file: Path | None = None, verbose: bool = False):
         import multiprocessing
-        import threading
         from concurrent.futures import ProcessPoolExecutor
 
         context = multiprocessing.get_context("forkserver")
@@ -489,7 +800,10 @@ class _Workers:
         self.waiting = context.Value("i", planned)
         self.idle = context.Value("i", 0, lock=False)
         self.pool = ProcessPoolExecutor(
-            max_workers=count, mp_context=context, initializer=_worker_start, initargs=(paths, self.waiting, self.idle)
+            max_workers=count,
+            mp_context=context,
+            initializer=_worker_start,
+            initargs=(paths, self.waiting, self.idle, log_file, verbose),
         )
         # Starting the forkserver blocks until it has imported papermill, so start the
         # workers from a thread: they and their first kernels come up while this
@@ -505,12 +819,20 @@ class _Workers:
         futures = {self.pool.submit(execute_job, job, self.paths): job for job in planned}
         for future in as_completed(futures):
             job = futures[future]
-            results[job] = future.result()
-            progress.advance("execute", f"{job.meeting_date} {job.kind}")
+            results[job] = result = future.result()
+            outcome = "executed" if result["ok"] else "failed"
+            progress.advance("execute", f"{job.meeting_date} {job.kind}: {outcome} in {result['seconds']:.1f} s")
         return results
 
     def close(self) -> None:
+        """Let the workers finish (they shut their warm kernels down as they exit)."""
         self.starter.join()
+        self.pool.shutdown(wait=True, cancel_futures=True)
+
+    def stop(self) -> None:
+        """Stop now (the build was interrupted): each worker shuts its kernels down and exits."""
+        self.starter.join()
+        _terminate(self.pool)
         self.pool.shutdown(wait=True, cancel_futures=True)
 
 
@@ -533,14 +855,15 @@ def _render(job: Job, executed: Path) -> str:
     return render_notebook(notebook, _page_info(job))
 
 
-def _write_indexes(paths, all_params, selected, inputs: Inputs, force, progress, report) -> None:
+def _write_indexes(paths, all_params, selected, inputs: Inputs, force, progress, pages: PageSet) -> list[tuple[str, Path, str]]:
+    """Queue the stale index pages in `pages`; return the records to keep once written."""
     key = fingerprints.combine(inputs.params, inputs.data, inputs.code)
     targets = {f"{day}/index": paths.meeting_dir(day) / "index.html" for day in selected}
     targets["index"] = paths.briefings / "index.html"
     stale = {name: path for name, path in targets.items() if force or not _up_to_date(paths, name, path, key)}
     if not stale:
         progress.done("index", "index pages up to date")
-        return
+        return []
     progress.stage("index", "Writing index pages")
     from briefing.datasets import load_data
     from briefing.pages import meeting_index, site_index
@@ -551,23 +874,29 @@ def _write_indexes(paths, all_params, selected, inputs: Inputs, force, progress,
             html = site_index(all_params, data)
         else:
             html = meeting_index(all_params[name.split("/")[0]], data)
-        if atomic_write(path, html):
-            report.pages_written.append(path)
-        _remember(paths, name, path, key)
+        pages.add(path, html)
     progress.done("index", f"{len(stale)} index page(s) written")
+    return [(name, path, key) for name, path in stale.items()]
 
 
 class _LogProgress:
-    """Plain log lines: what a scheduled run or CI sees."""
+    """Plain log lines, what a scheduled run or CI sees: one line when each stage ends, and
+    one per briefing executed, each with how long it took."""
+
+    def __init__(self):
+        self.started: dict[str, float] = {}
 
     def stage(self, name, message, total=None):
-        log.info("[%s] %s", name, message)
+        self.started[name] = time.perf_counter()
 
     def advance(self, name, message):
-        log.info("[%s] %s", name, message)
+        # Executed briefings get a line each; finer steps (each page rendered) only with --verbose.
+        log.log(logging.INFO if name == "execute" else logging.DEBUG, "[%s] %s", name, message)
 
     def done(self, name, message):
-        log.info("[%s] %s", name, message)
+        began = self.started.pop(name, None)
+        took = f" ({time.perf_counter() - began:.1f} s)" if began is not None else ""
+        log.info("[%s] %s%s", name, message, took)
 
     def note(self, message):
         log.info("%s", message)

@@ -2,12 +2,17 @@
 next meeting's parameters, and preview the pack while editing.
 
 Exit codes: 0 success; 1 unexpected error; 2 bad params; 3 invalid data; 4 a notebook
-failed (the other briefings are still written); 5 another build held the folder too long.
+failed (the other briefings are still written); 5 another build held the folder too long;
+6 a notebook file is not valid JSON; 7 a kernel died; 8 the output folder is not
+writable; 9 the disk is full; 10 the preview's port is taken; 130 interrupted. README.md
+("When something is wrong") says what to do for each.
 """
 
 from __future__ import annotations
 
+import gc
 import logging
+import signal
 import sys
 from dataclasses import replace
 from datetime import date
@@ -16,14 +21,48 @@ from pathlib import Path
 import click
 
 from briefing.config import Paths
-from briefing.errors import BriefingError
+from briefing.errors import BriefingError, InterruptedBuild
 
 log = logging.getLogger("briefing")
 
 
+class _ConsoleFilter(logging.Filter):
+    """The console shows the build's own lines; other libraries' records and Python
+    warnings only with --verbose (they are always kept in the build's log file)."""
+
+    def __init__(self, verbose: bool):
+        super().__init__()
+        self.verbose = verbose
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if getattr(record, "file_only", False):
+            return False
+        if record.name == "briefing" or record.name.startswith("briefing."):
+            return record.levelno >= logging.INFO or self.verbose
+        return self.verbose
+
+
+class _Stderr:
+    """Whatever sys.stderr is when a line is written (it may be replaced after set-up)."""
+
+    def write(self, text: str) -> None:
+        sys.stderr.write(text)
+
+    def flush(self) -> None:
+        sys.stderr.flush()
+
+
 def _configure_logging(verbose: bool) -> None:
-    logging.basicConfig(level=logging.DEBUG if verbose else logging.INFO, format="%(asctime)s %(levelname)s %(message)s", stream=sys.stderr)
-    for noisy in ("traitlets", "papermill", "great_expectations", "filelock", "asyncio"):
+    root = logging.getLogger()
+    for handler in [h for h in root.handlers if getattr(h, "briefing_console", False)]:
+        root.removeHandler(handler)
+    console = logging.StreamHandler(_Stderr())
+    console.briefing_console = True
+    console.setFormatter(logging.Formatter("%(asctime)s %(message)s", datefmt="%Y-%m-%d %H:%M:%S"))
+    console.addFilter(_ConsoleFilter(verbose))
+    root.addHandler(console)
+    root.setLevel(logging.DEBUG if verbose else logging.INFO)
+    for noisy in ("traitlets", "papermill", "great_expectations", "filelock", "asyncio", "watchfiles"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
 
 
@@ -37,9 +76,33 @@ def _fail(error: BriefingError) -> None:
     sys.exit(error.exit_code)
 
 
+def _unexpected(error: Exception) -> None:
+    """A fault the workbook has no message for: one line, with where the traceback is kept."""
+    kept = getattr(error, "briefing_log", None)
+    where = f"the traceback is in {kept}" if kept else "run again with --verbose to see the traceback"
+    click.echo(f"briefing: unexpected error: {type(error).__name__}: {' '.join(str(error).split())} ({where}); please report it.", err=True)
+    sys.exit(1)
+
+
+def _stop_on_sigterm() -> None:
+    """Treat SIGTERM (a scheduler's timeout, `kill`) like Ctrl-C, so the build stops its kernels."""
+
+    def interrupt(signum, frame):
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, interrupt)
+
+
+INTERRUPTED = (
+    "build interrupted; every page in the output folder is the last good one or this build's finished one, "
+    "and no notebook is left running. Build again to finish."
+)
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("--verbose", is_flag=True, help="Log more detail.")
-def main(verbose: bool) -> None:
+@click.pass_context
+def main(context: click.Context, verbose: bool) -> None:
     """Build the Police and Crime Panel's briefing packs from the validated data.
 
     \b
@@ -51,8 +114,10 @@ def main(verbose: bool) -> None:
       briefing new-meeting DATE      start a meeting's params from the forward plan
       briefing preview               serve the pack and rebuild on save
 
-    Packs are written to briefings/<date>/; executed notebooks are kept in build/.
+    Packs are written to briefings/<date>/; executed notebooks are kept in build/, and each
+    build's library warnings in build/logs/ (--verbose shows them as well).
     """
+    context.obj = {"verbose": verbose}
     _configure_logging(verbose)
 
 
@@ -87,7 +152,8 @@ def validate() -> None:
 @click.option("--jobs", "-j", default=2, show_default=True, type=click.IntRange(1, 16), help="Notebooks executed at once.")
 @click.option("--output", type=click.Path(file_okay=False), help="Write the pack to this folder instead of briefings/.")
 @click.option("--today", type=click.DateTime(formats=["%Y-%m-%d"]), help="Treat this date as today (with --next).")
-def build(dates, all_, next_, force, jobs, output, today) -> None:
+@click.pass_context
+def build(context, dates, all_, next_, force, jobs, output, today) -> None:
     """Build the briefings for DATES (YYYY-MM-DD), --all meetings, or the --next one.
 
     Stages: check params → validate data once → execute each needed notebook with
@@ -97,6 +163,7 @@ def build(dates, all_, next_, force, jobs, output, today) -> None:
     from briefing.build import build as run_build
 
     paths = _paths(output)
+    interrupted = False
     if sum(bool(x) for x in (dates, all_, next_)) != 1:
         raise click.UsageError("give one or more DATES, or --all, or --next")
     try:
@@ -113,10 +180,25 @@ def build(dates, all_, next_, force, jobs, output, today) -> None:
             selected = [upcoming[0]]
         else:
             selected = [_check_date(d) for d in dates]
+        _stop_on_sigterm()
+        verbose = bool((context.obj or {}).get("verbose"))
         with _progress() as progress:
-            report = run_build(paths, selected, force=force, jobs=jobs, progress=progress)
+            report = run_build(paths, selected, force=force, jobs=jobs, progress=progress, verbose=verbose)
     except BriefingError as error:
         _fail(error)
+    except KeyboardInterrupt:
+        interrupted = True
+    except (click.ClickException, click.exceptions.Exit, click.Abort):
+        raise
+    except Exception as error:
+        if (context.obj or {}).get("verbose"):
+            raise
+        _unexpected(error)
+    if interrupted:
+        # Free the stopped process pools now, so multiprocessing's resource tracker finds
+        # nothing of theirs left at exit to warn about.
+        gc.collect()
+        _fail(InterruptedBuild(INTERRUPTED))
     click.echo(
         f"Built {len(report.built)} briefing(s), {len(report.unchanged)} unchanged, "
         f"{len(report.pages_written)} page(s) written to {paths.briefings} in {report.seconds:.1f}s."
@@ -164,7 +246,12 @@ def preview(meeting_date, port) -> None:
 
     paths = Paths.default()
     dates = [_check_date(meeting_date)] if meeting_date else None
-    serve(paths, dates, port)
+    try:
+        serve(paths, dates, port)
+    except BriefingError as error:
+        _fail(error)
+    except KeyboardInterrupt:
+        _fail(InterruptedBuild("preview stopped during its first build; the pages are the last good ones."))
 
 
 class _progress:

@@ -1,4 +1,5 @@
-"""Errors the workbook raises. Each one's message is meant for the analyst who must fix it."""
+"""Errors the workbook raises. Each one's message is meant for the analyst who must fix it,
+and each kind has its own exit code (listed in README.md, "When something is wrong")."""
 
 
 class BriefingError(Exception):
@@ -33,6 +34,42 @@ class BuildLockedError(BriefingError):
     """Another build holds the output folder and did not finish in time."""
 
     exit_code = 5
+
+
+class NotebookFileError(BriefingError):
+    """A briefing notebook file is not valid JSON or not a notebook, so it cannot be run."""
+
+    exit_code = 6
+
+
+class KernelDiedError(BriefingError):
+    """The kernel running a briefing notebook stopped (killed, or out of memory) mid-run."""
+
+    exit_code = 7
+
+
+class OutputNotWritableError(BriefingError):
+    """The output folder or build/ cannot be written (permissions or a read-only disk)."""
+
+    exit_code = 8
+
+
+class DiskFullError(BriefingError):
+    """The disk filled up while pages were being written; no page was replaced."""
+
+    exit_code = 9
+
+
+class PortInUseError(BriefingError):
+    """The preview's port on localhost is already taken (often by another preview)."""
+
+    exit_code = 10
+
+
+class InterruptedBuild(BriefingError):
+    """The build was stopped with Ctrl-C (SIGINT) or SIGTERM."""
+
+    exit_code = 130
 
 
 def format_failures(failures) -> str:

@@ -86,7 +86,7 @@ def load_params(path: Path) -> MeetingParams:
     except FileNotFoundError:
         raise ParamsError(f"{_shown(path)}: no params file for this meeting; create it with 'briefing new-meeting {path.stem}'") from None
     except yaml.YAMLError as error:
-        raise ParamsError(f"{_shown(path)}: not valid YAML ({error})") from None
+        raise ParamsError(_describe_yaml_error(path, error)) from None
     if not isinstance(raw, dict):
         raise ParamsError(f"{_shown(path)}: expected a mapping of keys to values")
     try:
@@ -99,6 +99,16 @@ def load_params(path: Path) -> MeetingParams:
             f"name the file {params.meeting_date.isoformat()}.yaml"
         )
     return params
+
+
+def _describe_yaml_error(path: Path, error: yaml.YAMLError) -> str:
+    """One line naming the file and the line where the YAML stops making sense."""
+    mark = getattr(error, "problem_mark", None) or getattr(error, "context_mark", None)
+    where = f", line {mark.line + 1}" if mark is not None else ""
+    problem = getattr(error, "problem", None) or str(error)
+    context = getattr(error, "context", None)
+    detail = f"{context}, {problem}" if context else problem
+    return f"{_shown(path)}{where}: not valid YAML ({' '.join(detail.split())}); check the indentation and the ':' after each key"
 
 
 def _shown(path: Path) -> str:

@@ -7,6 +7,7 @@ rebuilt. Errors are printed and the server keeps serving the last good pages.
 
 from __future__ import annotations
 
+import errno
 import functools
 import logging
 import threading
@@ -14,7 +15,7 @@ from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 from briefing.config import PACKAGE_DIR, Paths
-from briefing.errors import BriefingError
+from briefing.errors import BriefingError, PortInUseError
 
 log = logging.getLogger("briefing.preview")
 
@@ -57,10 +58,11 @@ def watch(paths: Paths, dates: list[str] | None, stop: threading.Event, on_rebui
 
 
 def serve(paths: Paths, dates: list[str] | None, port: int) -> None:
-    """Build, serve briefings/ on localhost:PORT, and rebuild on save until interrupted."""
+    """Build, serve briefings/ on localhost:PORT, and rebuild on save until interrupted.
+
+    Raises PortInUseError, before building anything, when the port is taken."""
+    server = open_server(paths, port)
     print(rebuild(paths, dates), flush=True)
-    handler = functools.partial(_QuietHandler, directory=str(paths.briefings))
-    server = ThreadingHTTPServer(("127.0.0.1", port), handler)
     stop = threading.Event()
     watcher = threading.Thread(target=watch, args=(paths, dates, stop, lambda line: print(line, flush=True)), daemon=True)
     watcher.start()
@@ -72,6 +74,20 @@ def serve(paths: Paths, dates: list[str] | None, port: int) -> None:
     finally:
         stop.set()
         server.server_close()
+
+
+def open_server(paths: Paths, port: int) -> ThreadingHTTPServer:
+    """A server for briefings/ bound to localhost:PORT (not yet serving)."""
+    paths.briefings.mkdir(parents=True, exist_ok=True)
+    handler = functools.partial(_QuietHandler, directory=str(paths.briefings))
+    try:
+        return ThreadingHTTPServer(("127.0.0.1", port), handler)
+    except OSError as error:
+        if error.errno != errno.EADDRINUSE:
+            raise
+        raise PortInUseError(
+            f"port {port} on localhost is already in use, perhaps by another preview; stop that one (Ctrl-C in its window) or use --port {port + 1}"
+        ) from None
 
 
 class _QuietHandler(SimpleHTTPRequestHandler):
