@@ -323,3 +323,79 @@ def test_data_text_is_escaped(b):
     markup = str(b.render("blockers", blockers=culture.blockers(b)))
     assert "<script>" not in markup
     assert "&lt;script&gt;alert(1)&lt;/script&gt; &amp; more" in markup
+
+
+# ----- a later paper, with no change to the code ------------------------------------------------
+
+
+def add_rows(path, rows: list[dict]) -> None:
+    """Append rows to a CSV under the copied data folder, in its own column order."""
+    import csv
+
+    with path.open(encoding="utf-8", newline="") as handle:
+        columns = next(csv.reader(handle))
+    with path.open("a", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=columns, lineterminator="\n")
+        writer.writerows([{column: row.get(column, "") for column in columns} for row in rows])
+
+
+def test_a_new_reading_and_a_new_measure_appear_from_the_data_alone(data_copy):
+    pack = {"source_id": "pcp-2023-03-15-pack", "public_date": MEETING, "qualifier": "exact", "reading": "as_at"}
+    add_rows(
+        data_copy.data / "measures.csv",
+        [
+            {
+                "measure_key": "culture_workshops_delivered",
+                "briefing": "culture",
+                "topic": "engagement",
+                "name": "Leadership and Culture workshops delivered",
+                "unit": "count",
+            }
+        ],
+    )
+    add_rows(
+        data_copy.data / "figures.csv",
+        [
+            {
+                **pack,
+                "figure_id": "culture_workshops_delivered_test",
+                "measure_key": "culture_workshops_delivered",
+                "label": "Leadership and Culture workshops delivered",
+                "value": "21",
+                "as_printed": "21",
+                "section": "item 8, para 6.2",
+            },
+            {
+                **pack,
+                "figure_id": "bme_officers_pct_test",
+                "measure_key": "bme_officers_pct",
+                "label": "BME police officer posts as a share of the workforce",
+                "value": "9",
+                "as_printed": "9.00",
+                "as_at": "2023-03-01",
+                "date_precision": "month",
+                "section": "item 8, para 7.1",
+            },
+        ],
+    )
+    later = open_briefing("culture", MEETING, paths=data_copy, agenda_item="8")
+    frame = culture.representation(later)
+    officers = frame[frame["measure_key"] == "bme_officers_pct"].iloc[0]
+    assert (officers["value"], officers["previous_value"], officers["direction"]) == (9, 2.6, "up")
+    assert not officers["dated"]
+    age = culture.representation_age(later, frame)
+    assert age["count"] == 7 and not age["all"] and age["from_this_meeting"]
+    page = text_of(later.render("engagement", engaged=later.latest(culture.STAFF_ENGAGED)))
+    assert re.search(r"21\[\d+\] Leadership and Culture workshops delivered", page)
+    points = text_of(
+        later.render(
+            "key_points",
+            engaged=later.latest(culture.STAFF_ENGAGED),
+            summary=None,
+            check=None,
+            impact=culture.impact_measures(later).iloc[0:0],
+            officers=later.latest("bme_officers_pct"),
+            county=later.latest("county_bme_population_pct"),
+        )
+    )
+    assert "9% of the workforce (up from 2.6%" in points
