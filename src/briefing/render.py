@@ -109,6 +109,28 @@ def _hide_analyst_cells(notebook: nbformat.NotebookNode) -> nbformat.NotebookNod
     return notebook
 
 
+def _drop_empty_sections(notebook: nbformat.NotebookNode) -> nbformat.NotebookNode:
+    """The notebook without the '## Heading' cells of sections that show nothing.
+
+    A section whose cells all return nothing for this meeting (a reserve meeting leaves out
+    the first precept meeting's sections) is left out with its heading, so the page and its
+    contents list show only what applies.
+    """
+    keep, pending = [], None
+    for cell in notebook.cells:
+        if cell.cell_type == "markdown" and SECTION_HEADING.fullmatch(cell.source.strip()):
+            pending = cell
+            continue
+        shows = cell.cell_type == "markdown" or bool(cell.get("outputs"))
+        if shows and pending is not None:
+            keep.append(pending)
+            pending = None
+        if shows or pending is None:
+            keep.append(cell)
+    notebook.cells = keep
+    return notebook
+
+
 def reading_minutes(notebook: nbformat.NotebookNode) -> int:
     """Minutes to read what a page shows: its words at a steady reading pace, rounded up."""
     texts = []
@@ -131,7 +153,7 @@ def render_notebook(notebook: nbformat.NotebookNode, page: dict) -> str:
     for cell in notebook.cells:
         cell.metadata.pop("papermill", None)
         cell.metadata.pop("execution", None)
-    notebook = _hide_analyst_cells(notebook)
+    notebook = _drop_empty_sections(_hide_analyst_cells(notebook))
     notebook.metadata["briefing"]["reading_minutes"] = reading_minutes(notebook)
     stamp = content_fingerprint(notebook, page)
     body, _ = _exporter().from_notebook_node(notebook, resources={"house_css": house_css(), "build_fingerprint": stamp})
