@@ -110,24 +110,24 @@ def _hide_analyst_cells(notebook: nbformat.NotebookNode) -> nbformat.NotebookNod
 
 
 def _drop_empty_sections(notebook: nbformat.NotebookNode) -> nbformat.NotebookNode:
-    """The notebook without the '## Heading' cells of sections that show nothing.
+    """The notebook without the sections whose code cells all show nothing.
 
-    A section whose cells all return nothing for this meeting (a reserve meeting leaves out
-    the first precept meeting's sections) is left out with its heading, so the page and its
-    contents list show only what applies.
+    A section (a '## Heading' cell and the cells up to the next one) that has code cells
+    but no output for this meeting is left out with its heading: a reserve meeting's page
+    leaves out the first precept meeting's sections, and the contents list follows.
     """
-    keep, pending = [], None
+    sections: list[list] = [[]]
     for cell in notebook.cells:
         if cell.cell_type == "markdown" and SECTION_HEADING.fullmatch(cell.source.strip()):
-            pending = cell
-            continue
-        shows = cell.cell_type == "markdown" or bool(cell.get("outputs"))
-        if shows and pending is not None:
-            keep.append(pending)
-            pending = None
-        if shows or pending is None:
-            keep.append(cell)
-    notebook.cells = keep
+            sections.append([])
+        sections[-1].append(cell)
+
+    def empty(section) -> bool:
+        code = [c for c in section if c.cell_type == "code"]
+        heading_only = all(c.cell_type == "code" for c in section[1:])
+        return bool(code) and heading_only and not any(c.get("outputs") for c in code)
+
+    notebook.cells = [cell for n, section in enumerate(sections) if n == 0 or not empty(section) for cell in section]
     return notebook
 
 
