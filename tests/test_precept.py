@@ -101,11 +101,11 @@ def test_as_of_1_feb_2023_the_survey_is_the_2020_early_count_only(feb_2023):
     counts = precept.survey_counts(feb_2023)
     assert list(counts["subject"]) == ["precept-2020-21"]
     assert feb_2023.latest(precept.SURVEY_RESPONSES, "precept-2023-24") is None
-    assert precept.survey_fall(feb_2023, "precept-2023-24") is None
+    assert precept.survey_fall(feb_2023) is None
 
 
 def test_survey_fall_and_questions(jan_2024):
-    fall = precept.survey_fall(jan_2024, "precept-2023-24")
+    fall = precept.survey_fall(jan_2024)
     assert fall["value"] == 60 and fall["as_at"] == pd.Timestamp("2023-02-01")
     questions = precept.survey_questions(jan_2024)
     assert list(questions["short"]) == ["Q1", "Q2", "Q3"]
@@ -113,7 +113,7 @@ def test_survey_fall_and_questions(jan_2024):
 
 
 def test_comments_are_a_count_to_date(jan_2024):
-    comments = jan_2024.latest(precept.SURVEY_COMMENTS, "precept-2020-21")
+    comments = precept.latest_reading(jan_2024, precept.SURVEY_COMMENTS)
     assert comments["value"] == 167
     assert "to date" in comments["name"] and "to date" in comments["label"]
 
@@ -346,3 +346,14 @@ def test_the_1_feb_2023_page_shows_nothing_published_later(paths):
     text = _norm(" ".join(" ".join(parts) for parts in page(paths, "2023-02-01").sections.values()))
     for later in ("640", "1,732", "£8.5", "Councillor Count", "15 March 2023", "2 February 2023", "23 January 2023"):
         assert not re.search(rf"(?<![\d,£]){re.escape(later)}", text), f"{later!r} was first published after 1 February 2023"
+
+
+def test_the_question_for_current_figures_cites_no_single_paragraph():
+    """It used to cite para 8.5 of the 2020 Board paper (the uplift) for a question about the
+    survey and the Band D illustration too (paras 8.6 to 8.8); it now names what prompted it."""
+    fresh = brief("2024-01-31")
+    fresh.render("not_yet_available", unseen=precept.papers_not_seen(fresh), reserve=False, dated=precept.dated_topics(fresh))
+    [question] = fresh.questions
+    assert question.row is None
+    assert "survey results" in str(question.text) and "officer numbers" in str(question.text) and "Band D" in str(question.text)
+    assert precept.dated_topics(fresh)["count"] == 8

@@ -181,9 +181,18 @@ def survey_counts(b: Briefing) -> pd.DataFrame:
     )
 
 
-def survey_fall(b: Briefing, survey_id: str | None) -> dict | None:
-    """The stated fall in responses to one survey on the year before, if public."""
-    return None if survey_id is None else b.latest(SURVEY_FALL, survey_id)
+def latest_reading(b: Briefing, measure_key: str) -> dict | None:
+    """The newest reading of a measure, whatever its subject (a measure kept per survey gives
+    the latest survey's), with its trend; None when no paper public by the meeting has it."""
+    frame = b.trends()
+    frame = frame[frame["measure_key"] == measure_key] if len(frame) else frame
+    return None if frame.empty else frame.sort_values(["when", "public_date"]).iloc[-1].to_dict()
+
+
+def survey_fall(b: Briefing) -> dict | None:
+    """The stated fall in responses to the latest counted survey on the year before, if public."""
+    counts = survey_counts(b)
+    return None if counts.empty else b.latest(SURVEY_FALL, counts["subject"].iloc[-1])
 
 
 def survey_questions(b: Briefing) -> pd.DataFrame:
@@ -196,7 +205,9 @@ def survey_questions(b: Briefing) -> pd.DataFrame:
 
 
 def survey_questions_chart(questions: pd.DataFrame):
-    """Bars of the share who strongly agreed with each question."""
+    """Bars of the share who strongly agreed with each question (None without shares)."""
+    if questions.empty:
+        return None
     return charts.bar_chart(questions, "short", "strongly_agree_pct", "Strongly agree (%)", label="as_printed", sort=False)
 
 
