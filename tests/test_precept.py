@@ -357,3 +357,33 @@ def test_the_question_for_current_figures_cites_no_single_paragraph():
     assert question.row is None
     assert "survey results" in str(question.text) and "officer numbers" in str(question.text) and "Band D" in str(question.text)
     assert precept.dated_topics(fresh)["count"] == 8
+
+
+def test_the_2024_first_meeting_page_keeps_every_key_figure(paths):
+    text = _norm(" ".join(" ".join(parts) for parts in page(paths, "2024-01-31").sections.values()))
+    for figure in (
+        "640",
+        "60%",
+        "1,699",
+        "1,732",
+        "33",
+        "9 votes",
+        "13 members",
+        "37p a month",
+        "2% increase",
+        "just over 1,000",
+        "72%",
+        "83%",
+        "76%",
+        "167",
+        "1,500",
+        "20,000",
+        "62",
+        "£200,000",
+        "£300,000",
+        "£500,000",
+        "£8.5m",
+        "£150,000",
+        "24 points",
+    ):
+        assert figure in text, figure
