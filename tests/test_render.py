@@ -53,3 +53,16 @@ def test_stamp_changes_only_with_content():
     changed = executed_notebook()
     changed.cells[5].source = "## Key points\n\nOther words."
     assert render_notebook(changed, PAGE) != first
+
+
+def test_a_section_whose_code_shows_nothing_is_left_out_with_its_heading():
+    notebook = executed_notebook()
+    shown = new_code_cell("render()", outputs=[new_output("display_data", data={"text/html": "<p>Reserve words</p>", "text/plain": "x"})])
+    empty = [new_markdown_cell("## Veto arithmetic"), new_code_cell("None")]
+    notebook.cells[5:5] = [*empty, new_markdown_cell("## What the Panel can do"), shown]
+    for index, cell in enumerate(notebook.cells):
+        cell["id"] = f"cell-{index}"
+    html = render_notebook(notebook, PAGE)
+    assert "Veto arithmetic" not in html, "an empty section and its contents entry are left out"
+    assert '<h2 id="what-the-panel-can-do">' in html and "Reserve words" in html
+    assert '<h2 id="key-points-2">' in html, "a heading with no code cells is kept"

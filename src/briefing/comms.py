@@ -21,8 +21,8 @@ from briefing.words import short_when
 # opens with one of these phrases where the papers give only indirect evidence.
 INDIRECT_EVIDENCE_PHRASES = ("only indirect", "no direct evidence")
 
-PRECEPT_SURVEY_RESPONSES = "precept_survey_2023_24_responses"
-PRECEPT_SURVEY_FALL = "precept_survey_response_change_2023_24"
+PRECEPT_SURVEY_RESPONSES = "precept_survey_responses"
+PRECEPT_SURVEY_FALL = "precept_survey_response_change"
 
 
 def outputs(ctx: Briefing) -> pd.DataFrame:

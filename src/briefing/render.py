@@ -109,6 +109,28 @@ def _hide_analyst_cells(notebook: nbformat.NotebookNode) -> nbformat.NotebookNod
     return notebook
 
 
+def _drop_empty_sections(notebook: nbformat.NotebookNode) -> nbformat.NotebookNode:
+    """The notebook without the sections whose code cells all show nothing.
+
+    A section (a '## Heading' cell and the cells up to the next one) that has code cells
+    but no output for this meeting is left out with its heading: a reserve meeting's page
+    leaves out the first precept meeting's sections, and the contents list follows.
+    """
+    sections: list[list] = [[]]
+    for cell in notebook.cells:
+        if cell.cell_type == "markdown" and SECTION_HEADING.fullmatch(cell.source.strip()):
+            sections.append([])
+        sections[-1].append(cell)
+
+    def empty(section) -> bool:
+        code = [c for c in section if c.cell_type == "code"]
+        heading_only = all(c.cell_type == "code" for c in section[1:])
+        return bool(code) and heading_only and not any(c.get("outputs") for c in code)
+
+    notebook.cells = [cell for n, section in enumerate(sections) if n == 0 or not empty(section) for cell in section]
+    return notebook
+
+
 def reading_minutes(notebook: nbformat.NotebookNode) -> int:
     """Minutes to read what a page shows: its words at a steady reading pace, rounded up."""
     texts = []
@@ -132,7 +154,7 @@ def render_notebook(notebook: nbformat.NotebookNode, page: dict) -> str:
     for cell in notebook.cells:
         cell.metadata.pop("papermill", None)
         cell.metadata.pop("execution", None)
-    notebook = _hide_analyst_cells(notebook)
+    notebook = _drop_empty_sections(_hide_analyst_cells(notebook))
     notebook.metadata["briefing"]["reading_minutes"] = reading_minutes(notebook)
     stamp = content_fingerprint(notebook, page)
     body, _ = _exporter().from_notebook_node(notebook, resources={"house_css": house_css(), "build_fingerprint": stamp})
