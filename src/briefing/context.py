@@ -105,8 +105,8 @@ class Briefing:
     # ----- the meeting ---------------------------------------------------------------------
 
     def agenda_item(self) -> dict | None:
-        """This briefing's agenda item at this meeting, from the agenda."""
-        items = self.everything.unfiltered("agenda_items")
+        """This briefing's agenda item at this meeting, from an agenda public by the meeting."""
+        items = self.data.table("agenda_items")
         mine = items[(items["meeting_date"] == pd.Timestamp(self.meeting_date)) & (items["briefing"] == self.kind)]
         return mine.iloc[0].to_dict() if not mine.empty else None
 
