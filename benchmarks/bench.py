@@ -342,7 +342,7 @@ from briefing.build import FOOTER
 from briefing.config import Paths
 from briefing.context import BODY, BRIEFING_TITLES
 from briefing.datasets import load_data
-from briefing.formatting import long_date
+from briefing.words import date_text as long_date
 from briefing.pages import meeting_index, site_index
 from briefing.params import load_all_params
 from briefing.render import render_notebook

@@ -464,7 +464,7 @@ def _relative(path: Path, paths: Paths) -> str:
 
 
 def _page_info(job: Job) -> dict:
-    from briefing.formatting import long_date
+    from briefing.words import date_text as long_date
 
     day = long_date(job.meeting_date)
     return {

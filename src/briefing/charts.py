@@ -1,20 +1,17 @@
 """Charts in GOV.UK / ONS style, drawn with Altair and embedded as static SVG.
 
-Static SVG needs no script, works offline, prints, and keeps pages small. Each chart is
-wrapped in a <figure> with a title that states the message, a subtitle with the measure,
-place and period, a text alternative, a source line, and its data as a table beneath.
+Static SVG needs no script, works offline, prints, and keeps pages small. The chart_figure
+macro (templates/briefings/macros.html.j2) wraps each chart in a <figure> with a title that
+states the message, a subtitle, a text alternative, a source line and its data as a table.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
 
 import pandas as pd
-from markupsafe import Markup, escape
-
-from briefing.components import Html, details, slug, table, tag
+from markupsafe import Markup
 
 # Okabe-Ito hues, distinguishable with the common colour-vision deficiencies; its yellow
 # and sky blue are replaced by darker ochre and purple so every colour has at least 3:1
@@ -23,16 +20,6 @@ from briefing.components import Html, details, slug, table, tag
 PALETTE = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#8F6A00", "#5E4FA2", "#000000"]
 PRIMARY = "#1d4f91"
 FONT = "Arial"
-
-
-@dataclass(frozen=True)
-class ChartText:
-    """The words around a chart."""
-
-    title: str  # states the message
-    subtitle: str  # measure, place, period
-    alt: str  # text alternative: what the chart shows, in words
-    source: str  # paper and paragraph
 
 
 def base_config(chart):
@@ -65,25 +52,6 @@ def accessible_svg(svg: str, label_id: str) -> Markup:
     svg = re.sub(r' aria-roledescription="[^"]*"', "", svg)
     svg = re.sub(r' aria-label="[^"]*"', "", svg)
     return Markup(svg)
-
-
-def figure(chart, text: ChartText, data: pd.DataFrame, columns: Sequence[str], numeric: Sequence[int] = ()) -> Html:
-    """A chart with its title, subtitle, text alternative, source and data table."""
-    base = "chart-" + slug(text.title)[:48]
-    title_id, alt_id = f"{base}-title", f"{base}-alt"
-    svg = accessible_svg(to_svg(chart), f"{title_id} {alt_id}")
-    body = (
-        tag("p", text.title, class_="chart-title", id=title_id)
-        + tag("p", text.subtitle, class_="chart-subtitle")
-        + svg
-        + tag("p", "Description: " + text.alt, id=alt_id, class_="chart-alt")
-        + tag("figcaption", "Source: " + text.source)
-    )
-    rows = data[list(columns)].itertuples(index=False, name=None) if len(columns) else []
-    data_table = table(list(rows), list(columns), caption=f"Data: {text.title}", numeric=numeric)
-    return Html(tag("figure", body, class_="chart", id=base)) + details(
-        f"Show the data for this chart as a table ({escape(text.title)})", data_table
-    )
 
 
 def bar_chart(

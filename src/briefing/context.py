@@ -12,11 +12,10 @@ import pandas as pd
 from markupsafe import Markup
 
 from briefing import readings, rules, words
-from briefing.components import Html, badge, bullet_list, flag, join, paragraph, tag
 from briefing.config import Paths
 from briefing.datasets import Data, load_data
-from briefing.formatting import as_date, long_date, short_date
 from briefing.kinds import BODY, KINDS
+from briefing.words import as_date
 
 READING_MINUTES_WORDS = 200  # words a minute, for a reader of plain English on screen
 
@@ -56,30 +55,6 @@ class Briefing:
             raise KeyError(f"unknown source_id {source_id!r}")
         return row.iloc[0].to_dict()
 
-    def source_name(self, source_id: str) -> str:
-        """'Panel paper, 15 Mar 2023, item 6: The Commissioner's approach...'."""
-        entry = self.source(source_id)
-        body = "Panel paper" if entry["body"] == "panel" else "Business Coordination Board paper"
-        when = short_date(entry["date"]) + (" (date estimated)" if entry["date_estimated"] else "")
-        item = f", item {entry['agenda_item']}" if isinstance(entry.get("agenda_item"), str) and entry["agenda_item"] else ""
-        return f"{body}, {when}{item}: {entry['title']}"
-
-    def cite(self, source_id: str, section: str) -> Markup:
-        """A numbered footnote marker for a figure; the source list shows the paper and section."""
-        key = (str(source_id), str(section))
-        if key not in self.citations:
-            self.citations.append(key)
-        number = self.citations.index(key) + 1
-        return tag("sup", tag("a", f"[{number}]", href=f"#source-{number}", aria_label=f"Source {number}"), class_="cite")
-
-    def cite_row(self, row) -> Markup:
-        """Footnote for a dataset row (uses its source_id and section)."""
-        return self.cite(row["source_id"], row["section"])
-
-    def source_text(self, source_id: str, section: str) -> str:
-        """Plain-text citation: paper and section."""
-        return f"{self.source_name(source_id)}, {section}"
-
     def cite_number(self, source_id: str, section: str) -> int:
         """The footnote number of a paper and section (numbered in order of first citation)."""
         key = (str(source_id), str(section))
@@ -109,12 +84,6 @@ class Briefing:
         items = self.data.table("agenda_items")
         mine = items[(items["meeting_date"] == pd.Timestamp(self.meeting_date)) & (items["briefing"] == self.kind)]
         return mine.iloc[0].to_dict() if not mine.empty else None
-
-    def meeting(self) -> dict | None:
-        """The meeting's row from meetings.csv."""
-        meetings = self.everything.unfiltered("meetings")
-        row = meetings[meetings["meeting_date"] == pd.Timestamp(self.meeting_date)]
-        return row.iloc[0].to_dict() if not row.empty else None
 
     def figures_as_at(self) -> date | None:
         """The latest date on which a paper this briefing can use became public."""
@@ -151,49 +120,6 @@ class Briefing:
         return self.render("shared/header", facts=self.header_facts())
 
     # ----- figures ------------------------------------------------------------------------------
-
-    def figure(self, measure_key: str) -> dict | None:
-        """The latest public row stating `measure_key` (None when no paper has printed it yet)."""
-        frame = self.data.table("figures")
-        rows = frame[frame["measure_key"] == measure_key]
-        if rows.empty:
-            return None
-        rows = rows.assign(_when=rows["as_at"].fillna(rows["period_end"]).fillna(rows["public_date"]))
-        return rows.sort_values(["_when", "public_date", "figure_id"]).iloc[-1].to_dict()
-
-    def value(self, measure_key: str) -> float | None:
-        """The number of the latest row stating `measure_key`."""
-        row = self.figure(measure_key)
-        return None if row is None else float(row["value"])
-
-    def say(self, measure_key: str, missing: str = "not printed in the papers available by this meeting") -> Markup:
-        """A figure in words with its citation and a 'Dated' label when old; or `missing`."""
-        from briefing.formatting import figure_text
-
-        row = self.figure(measure_key)
-        if row is None:
-            return Markup(tag("em", missing))
-        text = figure_text(row["value"], row["unit"], row["qualifier"])
-        return tag("strong", text) + self.cite_row(row) + self.dated_badge(row)
-
-    def figure_history(self, measure_key: str) -> pd.DataFrame:
-        """Every public row stating `measure_key`, oldest first (one per paper that prints it)."""
-        frame = self.data.table("figures")
-        return frame[frame["measure_key"] == measure_key].sort_values(["public_date", "figure_id"])
-
-    def dated_rows(self, briefing: str) -> pd.DataFrame:
-        """One briefing's public figures more than 12 months older than the meeting, oldest first."""
-        frame = self.figure_rows(briefing=briefing)
-        return frame[[self.dated(row.to_dict()) for _, row in frame.iterrows()]]
-
-    def figure_rows(self, topic: str | None = None, briefing: str | None = None) -> pd.DataFrame:
-        """Public figures of one topic and/or briefing, oldest first."""
-        frame = self.data.table("figures")
-        if topic is not None:
-            frame = frame[frame["topic"] == topic]
-        if briefing is not None:
-            frame = frame[frame["briefing"] == briefing]
-        return frame.sort_values(["public_date", "figure_id"])
 
     # ----- readings ----------------------------------------------------------------------------
 
@@ -256,12 +182,6 @@ class Briefing:
         """The meeting date as a Timestamp, to compare with dates in the data."""
         return pd.Timestamp(self.meeting_date)
 
-    def paper_name(self, source_id: str) -> str:
-        """'the report at item 9' for a single agenda item, else the paper's title."""
-        source = self.source(source_id)
-        item = source["agenda_item"]
-        return f"the report at item {item}" if isinstance(item, str) and item and "-" not in item else str(source["title"])
-
     def statements(self, topic: str) -> pd.DataFrame:
         """What the papers public by the meeting say on one topic of this briefing."""
         frame = self.data.table("statements")
@@ -314,18 +234,6 @@ class Briefing:
         """True when the row's figure is more than 12 months older than the meeting."""
         return rules.is_dated(rules.figure_date(row), self.meeting_date)
 
-    def dated_badge(self, row) -> Markup:
-        """'Dated' label with the figure's date, or nothing for a current figure."""
-        if not self.dated(row):
-            return Markup("")
-        when = rules.figure_date(row)
-        label = f"Dated: {short_date(when)}"
-        if not isinstance(row.get("period_end"), pd.Timestamp) or pd.isna(row.get("period_end")):
-            entry = self.source(row["source_id"])
-            if entry["date_estimated"]:
-                label = f"Dated: about {when.strftime('%b %Y')} (paper's date estimated)"
-        return Markup(" ") + badge(label, "dated")
-
     def ask(self, text: str, prompted_by: str, row=None) -> None:
         """Add a question members may wish to ask, citing the row that prompted it."""
         text = Markup(text) if isinstance(text, Markup) else str(text)
@@ -335,28 +243,6 @@ class Briefing:
     def questions_list(self) -> words.Section:
         """The questions the sections raised, each with the figure that prompted it."""
         return self.render("shared/questions")
-
-    def contradiction_flags(self, frame: pd.DataFrame, key: str, value: str, render_value, label: str, noun: str = "figures") -> Html:
-        """Side-by-side panels for each fact the papers state differently, and a question."""
-        found = rules.contradictions(frame, key, value)
-        if not found:
-            return Html("")
-        parts = []
-        for group in found.values():
-            panels = Markup("").join(
-                tag(
-                    "div",
-                    tag("p", join([tag("strong", render_value(row)), self.cite_row(row)]))
-                    + tag("p", self.source_text(row["source_id"], row["section"])),
-                )
-                for _, row in group.iterrows()
-            )
-            first = group.iloc[0]
-            parts.append(flag("Papers disagree", f"{first[label]}: the papers give different {noun}."))
-            parts.append(Html(tag("div", panels, class_="side-by-side")))
-            values = " or ".join(render_value(r) for _, r in group.iterrows())
-            self.ask(f"The papers disagree on this ({first[label]}): which is right, {values}?", f"two papers disagree ({values})", first)
-        return join(parts)
 
     # ----- actions and changes ---------------------------------------------------------------
 
@@ -389,26 +275,6 @@ class Briefing:
     def since_last(self) -> words.Section:
         """What became public since the last meeting with this briefing."""
         return self.render("shared/since_last", fresh=self.new_since_last())
-
-    def since_last_meeting(self, datasets: list[str], describe) -> Html:
-        """What became public since the last meeting with this briefing.
-
-        `describe(name, frame)` turns the new rows of one dataset into list items.
-        """
-        if self.previous_meeting is None:
-            intro = paragraph(
-                "This is the first briefing on this topic in the workbook, so everything here is new to this series of briefings."
-            )
-            return intro
-        items = []
-        for name in datasets:
-            fresh = rules.new_since(self.data.table(name), self.previous_meeting, self.meeting_date)
-            if len(fresh):
-                items += describe(name, fresh)
-        intro = paragraph(f"The last meeting with this briefing was on {long_date(self.previous_meeting)}.")
-        if not items:
-            return intro + paragraph("No paper published since then adds to or changes this briefing's figures.")
-        return intro + paragraph("Published since then:") + bullet_list(items)
 
 
 def open_briefing(kind: str, meeting_date: str, paths: Paths | None = None, **parameters) -> Briefing:

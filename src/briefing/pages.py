@@ -9,10 +9,10 @@ import pandas as pd
 from briefing import rules
 from briefing.config import TEMPLATES_DIR
 from briefing.datasets import Data
-from briefing.formatting import long_date
 from briefing.kinds import BODY, KINDS
 from briefing.params import MeetingParams
 from briefing.render import house_css
+from briefing.words import date_text as long_date
 
 KIND_LABELS = {
     "precept": "precept meeting",

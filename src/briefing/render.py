@@ -15,8 +15,8 @@ import nbformat
 from markupsafe import escape
 from nbconvert.preprocessors import Preprocessor, TagRemovePreprocessor
 
-from briefing.components import slug
 from briefing.config import NBCONVERT_TEMPLATE, TEMPLATES_DIR
+from briefing.words import slug
 
 # Cells that never circulate: the parameters papermill reads and injects, and the cells
 # that show the analyst a section's frame and chart.

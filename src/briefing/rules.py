@@ -14,7 +14,7 @@ from datetime import date, timedelta
 
 import pandas as pd
 
-from briefing.formatting import as_date
+from briefing.words import as_date
 
 DATED_AFTER_MONTHS = 12
 CLEAR_WORKING_DAYS = 5

@@ -192,22 +192,25 @@ def and_list(items, style: str = "standard") -> Markup:
     return Markup(format_list(items, style=style, locale=LOCALE))
 
 
+def _keep_kind(original, text: str):
+    """`text` as markup when `original` was markup (already escaped), else as plain text."""
+    return Markup(text) if isinstance(original, Markup) else text
+
+
 def sentence_case(text: str) -> str:
     """First letter upper case, the rest as written."""
-    text = str(text)
-    return text[:1].upper() + text[1:]
+    plain = str(text)
+    return _keep_kind(text, plain[:1].upper() + plain[1:])
 
 
 def lower_first(text: str) -> str:
     """First letter lower case for use mid-sentence, unless the text opens with an acronym or
     is a name ('District Days', 'Neighbourhood Alert subscribers')."""
-    text = str(text)
-    first, *rest = text.split(" ")
-    if first in ("The", "A", "An"):
-        return text[:1].lower() + text[1:]
-    if first.isupper() or first[1:2].isupper() or any(word[:1].isupper() for word in rest[:2]):
-        return text
-    return text[:1].lower() + text[1:]
+    plain = str(text)
+    first, *rest = plain.split(" ")
+    if first not in ("The", "A", "An") and (first.isupper() or first[1:2].isupper() or any(word[:1].isupper() for word in rest[:2])):
+        return _keep_kind(text, plain)
+    return _keep_kind(text, plain[:1].lower() + plain[1:])
 
 
 def slug(text: str) -> str:
