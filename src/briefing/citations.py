@@ -127,9 +127,7 @@ def _pick(candidates: list[Unit], notes: list[str], index: PaperIndex) -> list[U
         return candidates
     labels = {u.unit: u.label for u in index.units}
     wanted = [normalise(n) for n in notes]
-    chosen = [
-        u for u in candidates if any(w and (w in normalise(u.label) or w in normalise(labels.get(u.parent, ""))) for w in wanted)
-    ]
+    chosen = [u for u in candidates if any(w and (w in normalise(u.label) or w in normalise(labels.get(u.parent, ""))) for w in wanted)]
     return chosen if len(chosen) == 1 else candidates
 
 

@@ -45,9 +45,22 @@ APPENDIX = re.compile(r"^\s*Appendix\s+([A-Z0-9]{1,2})\s*$", re.IGNORECASE)
 ATTENDANCE = re.compile(r"^\s*(Members|Officers|Others)\s+Present\s*:", re.IGNORECASE)
 ACTION_LOG = re.compile(r"^\s*ITEM\s+ACTION\s*$")
 PAGE_NUMBER = re.compile(r"^\s*\d{1,3}\s*$")
+MID_SENTENCE = re.compile(r"(?:,|\b(?:a|an|and|as|at|by|for|in|of|on|or|the|to|with))$", re.IGNORECASE)
 BULLET_ONLY = re.compile(r"^\s*[•\-–\u2022\uf0b7]\s*$")
 
-LEVELS = {"document": 0, "cover": 1, "heading": 1, "minute": 1, "attendance": 2, "table": 1, "appendix": 1, "paragraph": 2, "row": 2, "slide": 2, "point": 4}
+LEVELS = {
+    "document": 0,
+    "cover": 1,
+    "heading": 1,
+    "minute": 1,
+    "attendance": 2,
+    "table": 1,
+    "appendix": 1,
+    "paragraph": 2,
+    "row": 2,
+    "slide": 2,
+    "point": 4,
+}
 
 
 @dataclass
@@ -210,8 +223,12 @@ class _Builder:
         appendix = APPENDIX.match(content)
         if appendix and (self.heading or self.document):
             name = f"Appendix {appendix.group(1).upper()}"
-            note = "" if self.has_pages else (
-                "the stored text does not record where one slide ends and the next begins; cite the appendix and name the slide in brackets"
+            note = (
+                ""
+                if self.has_pages
+                else (
+                    "the stored text does not record where one slide ends and the next begins; cite the appendix and name the slide in brackets"
+                )
             )
             self.appendix = self.add(self.prefix() + name, "appendix", name, position, note=note)
             self.slide_page = None
@@ -372,12 +389,20 @@ class _Builder:
                 unit.parent = max(holders, key=lambda u: (u.start, u.depth)).unit
 
     def point_end(self, unit: Unit) -> int:
-        """A numbered point runs on over continuation lines, not into the paragraph's next sentence."""
-        for _, offset, _, content in self.lines[unit.line :]:
+        """A numbered point runs on over continuation lines, not into the paragraph's next sentence.
+
+        A line starting with a capital ends the point unless the line before stops mid-sentence.
+        """
+        previous = ""
+        for _, offset, _, content in self.lines[unit.line - 1 :]:
             if offset >= unit.end:
                 break
-            if content.strip()[:1].isupper():
+            stripped = content.strip()
+            if not stripped:
+                continue
+            if previous and stripped[:1].isupper() and not MID_SENTENCE.search(previous):
                 return offset
+            previous = stripped
         return unit.end
 
     def has_text(self, unit: Unit) -> bool:
@@ -397,7 +422,9 @@ class _Builder:
             if len(units) > 1:
                 lines = ", ".join(str(u.line) for u in units)
                 for unit in units:
-                    unit.note = _join(unit.note, f"this number is printed {len(units)} times (lines {lines}); name the heading in brackets to cite one")
+                    unit.note = _join(
+                        unit.note, f"this number is printed {len(units)} times (lines {lines}); name the heading in brackets to cite one"
+                    )
         run: list[Unit] = []
         for unit in paragraphs + [None]:
             if unit is not None and not self.has_text(unit) and unit.kind == "paragraph":
@@ -465,7 +492,8 @@ def read_index(path: Path) -> PaperIndex:
                     line=int(row["line"]),
                     page=int(row["page"]) if row["page"] else None,
                     note=row["note"],
-                    depth=LEVELS.get(row["kind"], 2) + (row["unit"].rsplit("para ", 1)[-1].count(".") - 1 if row["kind"] == "paragraph" else 0),
+                    depth=LEVELS.get(row["kind"], 2)
+                    + (row["unit"].rsplit("para ", 1)[-1].count(".") - 1 if row["kind"] == "paragraph" else 0),
                 )
             )
     return PaperIndex(units=units, has_pages=any(u.page is not None for u in units))

@@ -14,7 +14,6 @@ import ast
 import math
 import operator
 import re
-from pathlib import Path
 
 from briefing.config import Paths
 
