@@ -118,7 +118,7 @@ def locators(part: str, in_minute: bool) -> list[tuple[str, str | None]]:
     found = SLIDE.match(text)
     if found:
         return [(f"slide {found.group(1)}", None)]
-    return [(text, None)]
+    return [(re.sub(r"\s+", " ", part).strip(), None)]
 
 
 def _pick(candidates: list[Unit], notes: list[str], index: PaperIndex) -> list[Unit]:
@@ -155,7 +155,7 @@ def resolve(section: str, index: PaperIndex) -> Resolution:
             wanted = normalise(prefix + _document_by_date(first, index))
             found = names.get(wanted)
             if not found:
-                return Resolution(error=f"the paper's index has no unit '{prefix}{first}'{_nearby(prefix, index)}")
+                return Resolution(error=f"the paper's index has no unit '{prefix}{first}'{_nearby(prefix, first, index)}")
             found = _pick(found, notes, index)
             if last is None:
                 for unit in found:
@@ -163,7 +163,7 @@ def resolve(section: str, index: PaperIndex) -> Resolution:
                 continue
             ends = names.get(normalise(prefix + last))
             if not ends:
-                return Resolution(error=f"the paper's index has no unit '{prefix}{last}'{_nearby(prefix, index)}")
+                return Resolution(error=f"the paper's index has no unit '{prefix}{last}'{_nearby(prefix, last, index)}")
             start, end = found[0], _pick(ends, notes, index)[-1]
             if end.start < start.start or start.parent != end.parent:
                 return Resolution(error=f"'{first}' to '{last}' is not a range of consecutive units")
@@ -194,14 +194,18 @@ def _document_by_date(name: str, index: PaperIndex) -> str:
     return documents[0] if len(documents) == 1 else name
 
 
-def _nearby(prefix: str, index: PaperIndex) -> str:
-    """A short list of the units a mistyped locator may have meant."""
-    wanted = normalise(prefix)
-    options = [u.unit[len(prefix) :] for u in index.units if normalise(u.unit).startswith(wanted) and "," not in u.unit[len(prefix) :]]
+def _nearby(prefix: str, wanted: str, index: PaperIndex) -> str:
+    """The units of the same kind in the same scope: what a mistyped locator may have meant."""
+    scope = normalise(prefix)
+    kind = wanted.split(" ")[0]
+    relative = [u.unit[len(prefix) :] for u in index.units if normalise(u.unit).startswith(scope)]
+    options = [name for name in relative if "," not in name and name.startswith(kind + " ")]
     if not options:
-        options = [u.unit for u in index.units if u.depth == 0] or [u.unit for u in index.units[:8]]
-    shown = ", ".join(options[:10]) + (", …" if len(options) > 10 else "")
-    return f" (units here: {shown})" if shown else ""
+        options = [name for name in relative if "," not in name] or [u.unit for u in index.units if u.depth == 0]
+    options = list(dict.fromkeys(options))
+    if len(options) > 10:
+        options = options[:3] + ["…"] + options[-4:]
+    return f" (units here: {', '.join(options)})" if options else ""
 
 
 def where_printed(printed: str, paper: Paper) -> list[str]:
