@@ -62,9 +62,14 @@ def test_minutes_have_minute_numbers_and_numbered_paragraphs_within_a_minute(ind
     assert minutes == [f"minute {n}" for n in range(40, 47)]
     paragraphs = [n for n in found if n.startswith("minutes of 1 Feb 2023, minute 45, para ")]
     assert len(paragraphs) == 24
-    assert body(indexes, "pack", "minutes of 1 Feb 2023, minute 45, para 2").startswith("2. Councillor Ferguson stated there had been a 60%")
+    assert body(indexes, "pack", "minutes of 1 Feb 2023, minute 45, para 2").startswith(
+        "2. Councillor Ferguson stated there had been a 60%"
+    )
     assert found["minutes of 1 Feb 2023, members present"].note.startswith("printed inside minute 43")
-    assert [n for n in found if "action log, row" in n] == ["minutes of 1 Feb 2023, action log, row 1", "minutes of 1 Feb 2023, action log, row 2"]
+    assert [n for n in found if "action log, row" in n] == [
+        "minutes of 1 Feb 2023, action log, row 1",
+        "minutes of 1 Feb 2023, action log, row 2",
+    ]
 
 
 def test_a_paragraph_number_printed_twice_is_flagged_not_guessed(indexes):

@@ -63,7 +63,9 @@ def test_a_pdf_is_added_with_its_text_pages_index_and_register_row(data_copy):
         assert not path.stat().st_mode & (stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH), f"{path.name} is writable"
     row = (data_copy.data / "sources.csv").read_text(encoding="utf-8").splitlines()[-1]
     digest = hashlib.sha256((FIXTURES / "comms.pdf").read_bytes()).hexdigest()
-    assert row.startswith("pcp-2023-03-15-comms-pdf,The Commissioner's approach to communications and engagement,panel,2023-03-15,false,,6,")
+    assert row.startswith(
+        "pcp-2023-03-15-comms-pdf,The Commissioner's approach to communications and engagement,panel,2023-03-15,false,,6,"
+    )
     assert f"pcp-2023-03-15-comms-pdf.txt,comms.pdf,{digest}," in row
 
 
