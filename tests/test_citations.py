@@ -163,3 +163,23 @@ def test_the_migration_touches_only_the_cells_it_names(data_copy, monkeypatch):
     migrate_citations.migrate(data_copy.data)
     assert figures.read_bytes() == original
     assert migrate_citations.migrate(data_copy.data) == []
+
+
+def test_a_figure_of_an_added_pdf_cited_to_the_wrong_paragraph_names_where_it_is_printed(data_copy):
+    from briefing.papers import add_paper
+
+    add_paper(data_copy, ROOT / "tests/fixtures/papers/comms.pdf", "pcp-2023-03-15-comms-pdf", "2023-03-15", "Communications", "panel")
+    assert failures(data_copy) == []
+    path = data_copy.data / "figures.csv"
+    with open(path, newline="", encoding="utf-8") as handle:
+        header = next(csv.reader(handle))
+    row = dict.fromkeys(header, "")
+    row.update(
+        figure_id="pdf_social_media_posts", briefing="comms", topic="outputs", measure_key="pdf_social_media_posts",
+        label="Social media posts", value="472", unit="count", qualifier="exact", as_printed="472",
+        source_id="pcp-2023-03-15-comms-pdf", section="para 6.2", public_date="2023-03-15",
+    )  # fmt: skip
+    with open(path, "a", newline="", encoding="utf-8") as handle:
+        csv.writer(handle, lineterminator="\n").writerow([row[c] for c in header])
+    [message] = failures(data_copy)
+    assert "the figure is printed in para 5.4, not para 6.2 (pcp-2023-03-15-comms-pdf)" in message

@@ -99,13 +99,15 @@ class PaperIndex:
 
     units: list[Unit] = field(default_factory=list)
     has_pages: bool = False
+    _names: dict[str, list[Unit]] | None = field(default=None, repr=False, compare=False)
 
     def by_name(self) -> dict[str, list[Unit]]:
         """Units keyed by their normalised name (a name printed twice maps to both)."""
-        names: dict[str, list[Unit]] = {}
-        for unit in self.units:
-            names.setdefault(normalise(unit.unit), []).append(unit)
-        return names
+        if self._names is None:
+            self._names = {}
+            for unit in self.units:
+                self._names.setdefault(normalise(unit.unit), []).append(unit)
+        return self._names
 
     def innermost(self, offset: int) -> Unit | None:
         """The smallest unit whose span holds the character at `offset`."""
