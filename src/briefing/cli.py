@@ -265,6 +265,7 @@ def candidates(source_id, csv_file) -> None:
     found = find_candidates(paper)
     figures_csv = paths.data / "figures.csv"
     mark_cited(found, paper, figures_csv)
+    click.echo("unit\tpage\tfigure\tguessed unit\tqualifier\tcited by\tsentence")
     for candidate in found:
         page = f"p.{candidate.page}" if candidate.page else "p.?"
         cited = ", ".join(candidate.cited_by) if candidate.cited_by else "-"
