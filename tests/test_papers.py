@@ -18,7 +18,7 @@ from click.testing import CliRunner
 
 from briefing.cli import main
 from briefing.paper_index import PAGE_BREAK, build_index, read_index
-from briefing.papers import PaperError, add_paper, dehyphenate, read_paper, text_from_pdf
+from briefing.papers import PaperError, add_paper, dehyphenate, pages_without_text, read_paper, text_from_pdf
 
 FIXTURES = Path(__file__).parent / "fixtures" / "papers"
 
@@ -201,6 +201,11 @@ def test_the_command_adds_a_pdf_and_says_what_to_do_next(data_copy, monkeypatch)
     assert result.exit_code == 0, result.output
     assert "Added pcp-2023-03-15-comms-pdf: 7 page(s)" in result.output
     assert "Next: briefing candidates pcp-2023-03-15-comms-pdf" in result.output
+
+
+def test_pages_without_text_are_named():
+    assert pages_without_text("1.1 The Panel noted.\n\f\n\f3.1 The Board agreed the plan.") == [2]
+    assert pages_without_text("no page breaks") == []
 
 
 def test_read_paper_names_a_missing_file(tmp_path):

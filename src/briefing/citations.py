@@ -109,7 +109,7 @@ def locators(part: str, in_minute: bool) -> list[tuple[str, str | None]]:
         return [(f"para {found.group(1)}", None)]
     found = WHOLE_NUMBER.match(text)
     if found:
-        kind = "para" if in_minute or found.group(1).startswith("para") and in_minute else "section"
+        kind = "para" if in_minute else "section"
         return [(f"{kind} {found.group(2)}", None)]
     found = MINUTES.match(text)
     if found:

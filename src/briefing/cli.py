@@ -220,6 +220,9 @@ def add_paper(path, source_id, paper_date, title, body, agenda_item, date_estima
         f"Added {added.source_id}: {pages}{len(units)} unit(s) indexed ({numbered} numbered paragraph(s)) "
         f"→ {added.text_path.relative_to(paths.root) if added.text_path.is_relative_to(paths.root) else added.text_path}"
     )
+    if added.pages_without_text:
+        listed = ", ".join(str(n) for n in added.pages_without_text)
+        click.echo(f"  note: page(s) {listed} have no text (scanned pages or images): figures printed there cannot be cited")
     for unit in irregular:
         click.echo(f"  note: {unit.unit}: {unit.note}")
     click.echo(f"Next: briefing candidates {added.source_id}")

@@ -33,7 +33,7 @@ INDEX_SUFFIX = ".index.csv"
 PAGE_BREAK = "\f"
 
 MONTHS = "january|february|march|april|may|june|july|august|september|october|november|december"
-ITEM_START = re.compile(r"^\s*Agenda\s+Item\s+(?:No\.?\s*)?(\d{1,2})\b", re.IGNORECASE)
+ITEM_START = re.compile(r"^\s*Agenda\s+Item\s+(?:No\.?\s*)?(\d{1,2})\b(?!\.\d)", re.IGNORECASE)
 MINUTES_START = re.compile(r"^\s*MINUTES\s+OF\s+(?:A|THE)\s+MEETING")
 REPORT_START = re.compile(r"^\s*REPORT\s+OF\s+THE\b.*\bPANEL\s*$", re.IGNORECASE)
 LETTER_GREETING = re.compile(r"^\s*Dear\s+\w+", re.IGNORECASE)
@@ -134,12 +134,10 @@ def _lines(text: str) -> list[tuple[int, int, int, str]]:
     result = []
     offset, page = 0, 1
     for number, raw in enumerate(text.split("\n"), start=1):
-        breaks = raw.count(PAGE_BREAK)
-        stripped = raw.replace(PAGE_BREAK, "")
         lead = len(raw) - len(raw.lstrip(PAGE_BREAK))
-        page_here = page + (1 if lead and raw.startswith(PAGE_BREAK) else 0) if breaks else page
-        result.append((number, offset + lead, page_here, stripped))
-        page += breaks
+        page += lead
+        result.append((number, offset + lead, page, raw.replace(PAGE_BREAK, "")))
+        page += raw.count(PAGE_BREAK) - lead
         offset += len(raw) + 1
     return result
 
@@ -368,27 +366,30 @@ class _Builder:
         return previous[1] <= parts[1] <= previous[1] + 3
 
     def close_spans(self) -> None:
-        """Each unit ends where the next unit at its level or above begins."""
+        """Each unit ends where the next unit at its level or above begins, and never past the next document."""
         end_of_text = len(self.text)
+        limits, next_document = [end_of_text] * len(self.units), end_of_text
+        for position in range(len(self.units) - 1, -1, -1):
+            limits[position] = next_document
+            if self.units[position].kind == "document":
+                next_document = self.units[position].start
         for position, unit in enumerate(self.units):
-            unit.end = end_of_text
+            unit.end = end_of_text if unit.kind == "document" else limits[position]
             for later in self.units[position + 1 :]:
+                if later.start >= unit.end:
+                    break
                 if later.depth <= unit.depth or (unit.kind in ("attendance", "row", "table") and later.kind in ("minute", "attendance")):
                     unit.end = later.start
                     break
-            if unit.kind in ("minute", "paragraph", "point", "heading", "cover") and unit.depth > 0:
-                document = next((u for u in reversed(self.units[:position]) if u.kind == "document"), None)
-                if document is not None:
-                    nxt = next((u for u in self.units[position + 1 :] if u.kind == "document"), None)
-                    if nxt is not None:
-                        unit.end = min(unit.end, nxt.start)
         for unit in self.units:
             if unit.kind == "point":
                 unit.end = self.point_end(unit)
+        open_units: list[Unit] = []
         for unit in self.units:
-            holders = [u for u in self.units if u is not unit and u.start <= unit.start and unit.end <= u.end and u.depth < unit.depth]
-            if holders:
-                unit.parent = max(holders, key=lambda u: (u.start, u.depth)).unit
+            open_units = [u for u in open_units if u.end > unit.start]
+            holder = next((u for u in reversed(open_units) if u.depth < unit.depth and u.start <= unit.start and unit.end <= u.end), None)
+            unit.parent = holder.unit if holder else ""
+            open_units.append(unit)
 
     def point_end(self, unit: Unit) -> int:
         """A numbered point runs on over continuation lines, not into the paragraph's next sentence.

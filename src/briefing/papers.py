@@ -58,6 +58,7 @@ class AddedPaper:
     pages: int | None
     index: PaperIndex
     sha256: str
+    pages_without_text: list[int]
 
 
 def _quiet_pdf_loggers() -> None:
@@ -123,6 +124,13 @@ def text_from_pdf(path: Path) -> tuple[str, int]:
             "ask for the original PDF, or run it through OCR first"
         )
     return dehyphenate(("\n" + PAGE_BREAK).join(pages)) + "\n", len(pages)
+
+
+def pages_without_text(text: str) -> list[int]:
+    """Pages (from 1) of a PDF's stored text with next to no letters: scanned pages or images."""
+    if PAGE_BREAK not in text:
+        return []
+    return [number for number, page in enumerate(text.split(PAGE_BREAK), start=1) if len(re.findall(r"[A-Za-z]", page)) < 10]
 
 
 def read_paper(path: Path) -> tuple[str, int | None]:
@@ -233,7 +241,7 @@ def add_paper(
         with open(register, "w", encoding="utf-8", newline="") as handle:
             handle.write(existing)
         raise PaperError(f"could not write the paper ({error}); nothing was added") from None
-    return AddedPaper(source_id, text_path, index_path(text_path), pages, index, digest)
+    return AddedPaper(source_id, text_path, index_path(text_path), pages, index, digest, pages_without_text(text))
 
 
 def index_papers(paths: Paths) -> list[tuple[Path, PaperIndex, bool]]:
