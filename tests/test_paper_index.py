@@ -128,3 +128,36 @@ def test_a_stored_index_reads_back_as_built(paths):
     assert [(u.unit, u.kind, u.start, u.end, u.parent, u.note) for u in read.units] == [
         (u.unit, u.kind, u.start, u.end, u.parent, u.note) for u in built.units
     ]
+
+
+def test_numbering_that_restarts_without_an_item_heading_becomes_a_named_part():
+    text = (
+        "1. PURPOSE\n1.1 The first report.\n2. BACKGROUND\n2.1 More.\n"
+        "1. PURPOSE\n1.1 The second report.\n2. RECOMMENDATION\n2.1 Note it.\n"
+        "Minutes of the meeting held on 20 July 2022 were agreed as a record.\n"
+        "Minutes of a meeting of the Cambridgeshire Police and Crime Panel held on 19 July 2023\n"
+        "5. Apologies for Absence\nApologies were received.\n"
+    )
+    index = build_index(text)
+    assert [u.unit for u in index.units] == [
+        "section 1", "para 1.1", "section 2", "para 2.1",
+        "part 2", "part 2, section 1", "part 2, para 1.1", "part 2, section 2", "part 2, para 2.1",
+        "minutes of 19 Jul 2023", "minutes of 19 Jul 2023, minute 5",
+    ]  # fmt: skip
+    assert "numbering starts again" in index.units[4].note
+
+
+def test_index_papers_rewrites_a_missing_index_and_leaves_fresh_ones(data_copy, monkeypatch):
+    from click.testing import CliRunner
+
+    from briefing.cli import main
+
+    monkeypatch.setenv("BRIEFING_DATA_DIR", str(data_copy.data))
+    target = index_path(data_copy.raw_papers / PAPERS["board"])
+    target.unlink()
+    result = CliRunner().invoke(main, ["index-papers"])
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert [line.split()[0] for line in lines].count("rewritten") == 1 and len(lines) == len(PAPERS)
+    assert f"rewritten  data/raw/papers/{target.name}  48 units, 0 with a note" in lines
+    assert target.exists()

@@ -18,7 +18,7 @@ from click.testing import CliRunner
 
 from briefing.cli import main
 from briefing.paper_index import PAGE_BREAK, build_index, read_index
-from briefing.papers import PaperError, add_paper, dehyphenate, pages_without_text, read_paper, text_from_pdf
+from briefing.papers import PaperError, add_paper, dehyphenate, pages_without_text, pdf_pages, read_paper, text_from_pdf
 
 FIXTURES = Path(__file__).parent / "fixtures" / "papers"
 
@@ -118,8 +118,13 @@ def test_slides_of_an_appendix_are_indexed_one_a_page():
 def test_hyphenation_at_line_ends_is_undone():
     assert dehyphenate("the commu-\nnications team") == "the communications team"
     assert dehyphenate("anti-\nsocial behaviour") == "anti-social behaviour"
+    assert dehyphenate("serious violence-\nrelated issues") == "serious violence-related issues"
+    assert dehyphenate("a hare-coursing event and hare-\ncoursing") == "a hare-coursing event and hare-coursing"
     assert dehyphenate("Police and Crime Plan 2021-\n24") == "Police and Crime Plan 2021-\n24"
+    raw = "\n".join(pdf_pages(FIXTURES / "comms.pdf"))
+    assert len(re.findall(r"[a-z]-\n[a-z]", raw)) >= 4, "the fixture should break words at line ends"
     text, _ = text_from_pdf(FIXTURES / "comms.pdf")
+    assert "violence-related" in text and "pre-recorded" in text
     shipped = (Path(__file__).parents[1] / "data/raw/papers/pcp-2023-03-15-item06-communications-and-engagement.txt").read_text(
         encoding="utf-8"
     )
@@ -211,3 +216,11 @@ def test_pages_without_text_are_named():
 def test_read_paper_names_a_missing_file(tmp_path):
     with pytest.raises(PaperError, match="no such file"):
         read_paper(tmp_path / "absent.pdf")
+
+
+@pytest.mark.parametrize(
+    ("command", "words"), [("add-paper", "data/sources.csv"), ("index-papers", "section index"), ("candidates", "--csv")]
+)
+def test_each_paper_command_has_help(command, words):
+    result = CliRunner().invoke(main, [command, "--help"])
+    assert result.exit_code == 0 and words in result.output

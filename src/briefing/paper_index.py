@@ -35,6 +35,7 @@ PAGE_BREAK = "\f"
 MONTHS = "january|february|march|april|may|june|july|august|september|october|november|december"
 ITEM_START = re.compile(r"^\s*Agenda\s+Item\s+(?:No\.?\s*)?(\d{1,2})\b(?!\.\d)", re.IGNORECASE)
 MINUTES_START = re.compile(r"^\s*MINUTES\s+OF\s+(?:A|THE)\s+MEETING")
+MINUTES_TITLE = re.compile(r"^\s*Minutes\s+of\s+(?:a|the)\s+(?:meeting\s+of\s+the|\w+(?:\s+\w+){0,4}\s+(?:Panel|Committee|Board))\b", re.IGNORECASE)
 REPORT_START = re.compile(r"^\s*REPORT\s+OF\s+THE\b.*\bPANEL\s*$", re.IGNORECASE)
 LETTER_GREETING = re.compile(r"^\s*Dear\s+\w+", re.IGNORECASE)
 DATE_TEXT = re.compile(rf"\b(\d{{1,2}})(?:st|nd|rd|th)?\s+({MONTHS})\s*,?\s+(\d{{4}})\b", re.IGNORECASE)
@@ -245,10 +246,10 @@ class _Builder:
             title = next((t for t in _next_nonblank(self.lines, position, 12) if t.isupper() and len(t) > 12), "")
             self.start_document(f"item {int(item.group(1))}", title or content, position)
             return True
-        if MINUTES_START.match(content):
+        if MINUTES_START.match(content) or (not self.in_minutes and MINUTES_TITLE.match(content)):
             ahead = " ".join([content, *_next_nonblank(self.lines, position, 4)])
             found = DATE_TEXT.search(ahead)
-            if found:
+            if found and (MINUTES_START.match(content) or re.search(r"\b(?:Panel|Committee|Board)\b", ahead[: found.start()])):
                 self.start_document(f"minutes of {short_date(*found.groups())}", _title(ahead[: found.end()]), position)
                 self.in_minutes = True
                 return True
@@ -324,7 +325,7 @@ class _Builder:
                 self.add(self.prefix() + name, "paragraph", paragraph.group(4), position, column=column, depth=len(parts))
                 return True
         numbered = NUMBERED.match(content)
-        if numbered and self.paragraph and int(numbered.group(1)) == self.point + 1 and numbered.group(2):
+        if numbered and self.paragraph and int(numbered.group(1)) == self.point + 1 and numbered.group(2) and not numbered.group(2).isupper():
             self.point += 1
             name = "para " + ".".join(str(p) for p in self.paragraph) + f", point {self.point}"
             self.add(self.prefix() + name, "point", numbered.group(2)[:80], position)
@@ -332,7 +333,8 @@ class _Builder:
         heading = HEADING.match(content)
         if heading:
             number, dot, title = int(heading.group(1)), heading.group(2), heading.group(3) or ""
-            if number != self.heading + 1:
+            restart = number == 1 and self.heading >= 2 and bool(dot)
+            if number != self.heading + 1 and not restart:
                 return False
             if not title:
                 if not dot:
@@ -343,6 +345,15 @@ class _Builder:
                 return False
             if not dot and not (title.isupper() or number > 1 or self.document is not None):
                 return False
+            if restart:
+                if not title.isupper() or not any(re.match(r"^1\.1\b", t) for t in _next_nonblank(self.lines, position, 3)):
+                    return False
+                part = 1 + sum(1 for u in self.units if u.kind == "document" and u.unit.startswith("part "))
+                self.start_document(f"part {part + 1}", title, position)
+                self.document.note = (
+                    f"the numbering starts again at 1 here with no agenda item heading before it (a second report?); "
+                    f"its units are named 'part {part + 1}, …'"
+                )
             self.heading = number
             self.paragraph = None
             self.point = 0

@@ -38,6 +38,10 @@ COMPOUND_PREFIXES = {
     "anti", "co", "cross", "ex", "full", "high", "inter", "long", "low", "mid", "multi", "non", "part",
     "post", "pre", "re", "self", "short", "sub", "well", "year", "face", "grass", "first", "top", "on",
 }  # fmt: skip
+COMPOUND_ENDINGS = {
+    "related", "based", "led", "term", "wide", "scale", "time", "level", "making", "owned", "funded", "focused",
+    "specific", "friendly", "free", "up", "off", "in", "out", "on", "year", "month", "day", "week", "hand", "house",
+}  # fmt: skip
 LIGATURES = str.maketrans({"ﬀ": "ff", "ﬁ": "fi", "ﬂ": "fl", "ﬃ": "ffi", "ﬄ": "ffl", "ﬅ": "st", "ﬆ": "st"})
 LINE_END_HYPHEN = re.compile(r"([A-Za-z]+)[-\u00ad]\n[ \t]*([a-z]+)")
 
@@ -92,13 +96,16 @@ def pdf_pages(path: Path) -> list[str]:
 def dehyphenate(text: str) -> str:
     """Join words a line break split with a hyphen: 'commu-\\nnications' → 'communications'.
 
-    A hyphen after a compound prefix ('anti-', 'co-'), or a break whose second half starts
-    with a capital or a digit, is the word's own hyphen and is kept, with the line joined.
+    The hyphen is kept, with the line joined, where it is the word's own: the paper prints the
+    hyphenated form elsewhere, or the first part is a compound prefix ('anti-', 'pre-') or the
+    second a compound ending ('-related', '-based'). A second half starting with a capital or
+    a digit is never joined.
     """
+    elsewhere = set(re.findall(r"\b[A-Za-z]+-[a-z]+\b", text))
 
     def join(match: re.Match) -> str:
         first, second = match.group(1), match.group(2)
-        if first.lower() in COMPOUND_PREFIXES:
+        if f"{first}-{second}" in elsewhere or first.lower() in COMPOUND_PREFIXES or second in COMPOUND_ENDINGS:
             return f"{first}-{second}"
         return first + second
 
