@@ -161,3 +161,30 @@ def test_index_papers_rewrites_a_missing_index_and_leaves_fresh_ones(data_copy, 
     assert [line.split()[0] for line in lines].count("rewritten") == 1 and len(lines) == len(PAPERS)
     assert f"rewritten  data/raw/papers/{target.name}  48 units, 0 with a note" in lines
     assert target.exists()
+
+
+@pytest.mark.slow
+def test_a_pdf_of_the_whole_pack_indexes_as_its_stored_text_does(paths, tmp_path):
+    """The agenda pack printed to PDF (38 pages) gives the same units as its stored text, with pages."""
+    import shutil
+    import sys
+
+    from briefing.papers import text_from_pdf
+
+    if not shutil.which("chromium"):
+        pytest.skip("needs chromium to print the pack (Debian package chromium)")
+    sys.path.insert(0, str(paths.root / "tools"))
+    try:
+        import make_paper_pdfs
+    finally:
+        sys.path.remove(str(paths.root / "tools"))
+    make_paper_pdfs.print_pdf(make_paper_pdfs.pack_html(), tmp_path / "pack.pdf", tmp_path)
+    text, pages = text_from_pdf(tmp_path / "pack.pdf")
+    from_pdf = build_index(text)
+    stored = build_index((paths.raw_papers / PAPERS["pack"]).read_text(encoding="utf-8"))
+    slides = [u.unit for u in from_pdf.units if u.kind == "slide"]
+    assert [u.unit for u in from_pdf.units if u.kind != "slide"] == [u.unit for u in stored.units]
+    assert slides[:2] == ["item 6, Appendix 1, slide 1", "item 8, Appendix A, slide 1"]
+    by_name = {u.unit: u for u in from_pdf.units}
+    assert by_name["minutes of 1 Feb 2023"].page == 2 and by_name["item 10"].page < pages
+    assert 1 < by_name["item 6, para 5.4"].page < by_name["item 7, para 6.2"].page < by_name["item 9, para 5.4"].page

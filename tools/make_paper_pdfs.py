@@ -11,9 +11,12 @@ HTML rendering of a shipped paper's stored text. Each one exercises a layout the
   as a table with numbered rows;
 - culture.pdf: item 8 of 15 March 2023 (the Culture Statement) with its Appendix A as
   landscape slides, one slide a page;
-- scanned.pdf: a page of board-survey.pdf as an image only, with no text layer.
+- scanned.pdf: a page of board-survey.pdf as an image only, with no text layer;
+- pack.pdf (only with --pack; about 470 KB, so not kept as a fixture): the whole agenda pack
+  of 15 March 2023, each stored line a printed line, each document on a new page.
 
     .venv/bin/python tools/make_paper_pdfs.py tests/fixtures/papers
+    .venv/bin/python tools/make_paper_pdfs.py --pack /tmp/papers
 
 Needs /usr/bin/chromium and poppler's pdftoppm (Debian packages chromium, poppler-utils).
 """
@@ -132,6 +135,20 @@ def culture_html() -> str:
     return page("Item 8", "\n".join(parts))
 
 
+def pack_html() -> str:
+    """The whole agenda pack, line for line as stored, each document starting a page."""
+    text = (PAPERS / "pcp-2023-03-15-agenda-pack.txt").read_text(encoding="utf-8")
+    parts = []
+    for line in text.split("\n"):
+        line = re.sub(r"\s+", " ", line.replace("\uf0b7", "•")).strip()
+        if not line:
+            continue
+        if re.match(r"^(?:Agenda Item|AGENDA ITEM|MINUTES OF A MEETING|REPORT OF THE)", line):
+            parts.append('<div style="break-before: page"></div>')
+        parts.append(f"<div>{html.escape(line)}</div>")
+    return page("Agenda pack", "\n".join(parts))
+
+
 def print_pdf(markup: str, target: Path, work: Path) -> None:
     source = work / (target.stem + ".html")
     source.write_text(markup, encoding="utf-8")
@@ -151,7 +168,7 @@ def scanned(source_pdf: Path, target: Path, work: Path) -> None:
     print_pdf(markup, target, work)
 
 
-def main(folder: str) -> None:
+def main(folder: str, pack: bool = False) -> None:
     out = Path(folder)
     out.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as temporary:
@@ -160,6 +177,8 @@ def main(folder: str) -> None:
         print_pdf(board_html(), out / "board-survey.pdf", work)
         print_pdf(culture_html(), out / "culture.pdf", work)
         scanned(out / "board-survey.pdf", out / "scanned.pdf", work)
+        if pack:
+            print_pdf(pack_html(), out / "pack.pdf", work)
     for path in sorted(out.glob("*.pdf")):
         print(f"{path}  {path.stat().st_size // 1024} KB")
 
@@ -167,4 +186,5 @@ def main(folder: str) -> None:
 if __name__ == "__main__":
     if not shutil.which("chromium"):
         sys.exit("make_paper_pdfs: needs chromium on PATH")
-    main(sys.argv[1] if len(sys.argv) > 1 else "tests/fixtures/papers")
+    arguments = [a for a in sys.argv[1:] if a != "--pack"]
+    main(arguments[0] if arguments else "tests/fixtures/papers", pack="--pack" in sys.argv[1:])
