@@ -193,8 +193,8 @@ def main() -> None:
         "",
         "Neither library undoes hyphenation; `briefing.papers.dehyphenate` does, for both: `commun-` / `ication`",
         "becomes `communication`, while a hyphen the paper prints elsewhere, or after a compound prefix or before a",
-        "compound ending (`pre-recorded`, `violence-related`), is kept. Both libraries leave ligatures (`ﬃ`) in",
-        "pypdf's case and spell them out in pdfplumber's; `briefing.papers.clean_page` spells them out for both.",
+        "compound ending (`pre-recorded`, `violence-related`), is kept. pypdf leaves ligatures (`ﬃ`) as printed",
+        "and pdfplumber spells them out; `briefing.papers.clean_page` spells them out for both.",
         "",
         f"Measured on {platform.python_implementation()} {platform.python_version()}, {platform.machine()}, "
         f"pypdf {version('pypdf')}, pdfplumber {version('pdfplumber')} (pdfminer.six {version('pdfminer.six')}), "
