@@ -35,7 +35,9 @@ PAGE_BREAK = "\f"
 MONTHS = "january|february|march|april|may|june|july|august|september|october|november|december"
 ITEM_START = re.compile(r"^\s*Agenda\s+Item\s+(?:No\.?\s*)?(\d{1,2})\b(?!\.\d)", re.IGNORECASE)
 MINUTES_START = re.compile(r"^\s*MINUTES\s+OF\s+(?:A|THE)\s+MEETING")
-MINUTES_TITLE = re.compile(r"^\s*Minutes\s+of\s+(?:a|the)\s+(?:meeting\s+of\s+the|\w+(?:\s+\w+){0,4}\s+(?:Panel|Committee|Board))\b", re.IGNORECASE)
+MINUTES_TITLE = re.compile(
+    r"^\s*Minutes\s+of\s+(?:a|the)\s+(?:meeting\s+of\s+the|\w+(?:\s+\w+){0,4}\s+(?:Panel|Committee|Board))\b", re.IGNORECASE
+)
 REPORT_START = re.compile(r"^\s*REPORT\s+OF\s+THE\b.*\bPANEL\s*$", re.IGNORECASE)
 LETTER_GREETING = re.compile(r"^\s*Dear\s+\w+", re.IGNORECASE)
 DATE_TEXT = re.compile(rf"\b(\d{{1,2}})(?:st|nd|rd|th)?\s+({MONTHS})\s*,?\s+(\d{{4}})\b", re.IGNORECASE)
@@ -49,6 +51,9 @@ PAGE_NUMBER = re.compile(r"^\s*\d{1,3}\s*$")
 MID_SENTENCE = re.compile(r"(?:,|\b(?:a|an|and|as|at|by|for|in|of|on|or|the|to|with))$", re.IGNORECASE)
 BULLET_ONLY = re.compile(r"^\s*[•\-–\u2022\uf0b7]\s*$")
 
+SLIDES_UNKNOWN = (
+    "the stored text does not record where one slide ends and the next begins; cite the appendix and name the slide in brackets"
+)
 LEVELS = {
     "document": 0,
     "cover": 1,
@@ -178,6 +183,7 @@ class _Builder:
         self.action_rows = 0
         self.in_action_log = False
         self.appendix: Unit | None = None
+        self.slide_page: int | None = None
         self.covered = False
 
     def prefix(self) -> str:
@@ -224,15 +230,8 @@ class _Builder:
         appendix = APPENDIX.match(content)
         if appendix and (self.heading or self.document):
             name = f"Appendix {appendix.group(1).upper()}"
-            note = (
-                ""
-                if self.has_pages
-                else (
-                    "the stored text does not record where one slide ends and the next begins; cite the appendix and name the slide in brackets"
-                )
-            )
+            note = "" if self.has_pages else SLIDES_UNKNOWN
             self.appendix = self.add(self.prefix() + name, "appendix", name, position, note=note)
-            self.slide_page = None
             return
         if self.read_numbered_line(position, content):
             return
@@ -325,7 +324,13 @@ class _Builder:
                 self.add(self.prefix() + name, "paragraph", paragraph.group(4), position, column=column, depth=len(parts))
                 return True
         numbered = NUMBERED.match(content)
-        if numbered and self.paragraph and int(numbered.group(1)) == self.point + 1 and numbered.group(2) and not numbered.group(2).isupper():
+        if (
+            numbered
+            and self.paragraph
+            and int(numbered.group(1)) == self.point + 1
+            and numbered.group(2)
+            and not numbered.group(2).isupper()
+        ):
             self.point += 1
             name = "para " + ".".join(str(p) for p in self.paragraph) + f", point {self.point}"
             self.add(self.prefix() + name, "point", numbered.group(2)[:80], position)

@@ -25,7 +25,7 @@ from datetime import date
 from pathlib import Path
 
 from briefing.config import Paths
-from briefing.errors import BriefingError
+from briefing.errors import PaperError
 from briefing.paper_index import PAGE_BREAK, PaperIndex, build_index, index_csv, index_path
 
 ID_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -44,12 +44,6 @@ COMPOUND_ENDINGS = {
 }  # fmt: skip
 LIGATURES = str.maketrans({"ﬀ": "ff", "ﬁ": "fi", "ﬂ": "fl", "ﬃ": "ffi", "ﬄ": "ffl", "ﬅ": "st", "ﬆ": "st"})
 LINE_END_HYPHEN = re.compile(r"([A-Za-z]+)[-\u00ad]\n[ \t]*([a-z]+)")
-
-
-class PaperError(BriefingError):
-    """A paper could not be added: bad input or an id already registered."""
-
-    exit_code = 2
 
 
 @dataclass
