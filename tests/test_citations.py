@@ -71,6 +71,9 @@ def edit_figure(paths, figure_id, column, value):
         ("Panel precept report of 2 Feb 2023", ["Panel report of 2 Feb 2023"]),
         ("Commissioner's reply of 3 Feb 2023", ["letter of 3 Feb 2023"]),
         ("item 10 (forward plan)", ["item 10"]),
+        ("items 6-10", ["item 6 to item 10"]),
+        ("item 7 para 6.2", ["item 7, para 6.2"]),
+        ("minutes of 1 Feb 2023 minute 45 para 3", ["minutes of 1 Feb 2023, minute 45, para 3"]),
     ],
 )
 def test_sections_as_shipped_resolve_to_units(pack, section, expected):
@@ -91,6 +94,18 @@ def test_a_section_that_names_no_unit_says_which_units_there_are(pack):
     resolution = resolve("item 7, para 9.4", pack.index)
     assert "no unit 'item 7, para 9.4'" in resolution.error and "para 6.2" in resolution.error
     assert resolve("", pack.index).error == "the section is blank"
+
+
+def test_a_slide_resolves_where_pages_are_known_and_says_why_not_where_they_are_not(pack):
+    from briefing.papers import text_from_pdf
+
+    error = resolve("item 8, Appendix A slide 3", pack.index).error
+    assert "does not record where one slide ends" in error
+    text, _ = text_from_pdf(ROOT / "tests/fixtures/papers/culture.pdf")
+    culture = Paper("culture", text, build_index(text))
+    resolution = resolve("item 8, Appendix A, slide 4", culture.index)
+    assert resolution.error is None and within("18th July Parkside", resolution, culture)
+    assert where_printed("9.62", culture) == ["item 8, Appendix A, slide 8"]
 
 
 def test_where_a_figure_is_printed(pack):

@@ -23,6 +23,8 @@ from pathlib import Path
 
 from briefing.paper_index import PaperIndex, Unit, build_index, index_csv, index_path, normalise, read_index
 
+KEYWORD = re.compile(r"\s+(?=paras?\b|paragraphs?\b|minutes?\s+\d|slides?\s+\d|points?\s+\d|rows?\s+\d|appendix\s)", re.IGNORECASE)
+ITEMS = re.compile(r"^items?\s+(\d+)\s*(?:-|–|to)\s*(\d+)$")
 RANGE = re.compile(r"^(?:paras?|paragraphs?|sections?)\s+(\d+(?:\.\d+)*)\s*(?:-|–|to)\s*(\d+(?:\.\d+)*)$")
 PARAGRAPH = re.compile(r"^(?:paras?|paragraphs?|sections?)\s+(\d+(?:\.\d+)+)$")
 WHOLE_NUMBER = re.compile(r"^(paras?|paragraphs?|sections?)\s+(\d+)$")
@@ -100,6 +102,9 @@ def locators(part: str, in_minute: bool) -> list[tuple[str, str | None]]:
     text = normalise(part)
     if text in COVER_WORDS:
         return [("cover", None)]
+    found = ITEMS.match(text)
+    if found:
+        return [(f"item {found.group(1)}", f"item {found.group(2)}")]
     found = RANGE.match(text)
     if found:
         kind = "para" if "." in found.group(1) or in_minute else "section"
@@ -142,18 +147,21 @@ def resolve(section: str, index: PaperIndex) -> Resolution:
         locator, _ = strip_notes(part)
         if not locator:
             return Resolution(error=f"'{part}' names no unit")
-        scope.extend(name for name, _ in locators(locator, in_minute=False))
-    scope = [_document_by_date(name, index) for name in scope]
+        for piece in _pieces(locator):
+            scope.extend(name for name, _ in locators(piece, in_minute=_in_minute(scope)))
     result = Resolution()
     for alternative in _alternatives(parts[-1]):
         locator, notes = strip_notes(alternative)
         if not locator:
             return Resolution(error=f"'{alternative}' names no unit")
-        in_minute = any(s.startswith("minute ") for s in scope)
-        for first, last in locators(locator, in_minute):
-            prefix = ", ".join(scope + [""]) if scope else ""
-            wanted = normalise(prefix + _document_by_date(first, index))
-            found = names.get(wanted)
+        pieces = _pieces(locator)
+        local = list(scope)
+        for piece in pieces[:-1]:
+            local.extend(name for name, _ in locators(piece, in_minute=_in_minute(local)))
+        local = [_document_by_date(name, index) for name in local]
+        prefix = ", ".join(local + [""]) if local else ""
+        for first, last in locators(pieces[-1], _in_minute(local)):
+            found = names.get(normalise(prefix + _document_by_date(first, index)))
             if not found:
                 return Resolution(error=f"the paper's index has no unit '{prefix}{first}'{_nearby(prefix, first, index)}")
             found = _pick(found, notes, index)
@@ -169,6 +177,15 @@ def resolve(section: str, index: PaperIndex) -> Resolution:
                 return Resolution(error=f"'{first}' to '{last}' is not a range of consecutive units")
             result.units.append([start, end])
     return result
+
+
+def _in_minute(scope: list[str]) -> bool:
+    return any(name.startswith("minute ") for name in scope)
+
+
+def _pieces(locator: str) -> list[str]:
+    """'item 8 Appendix A slide 3' → ['item 8', 'Appendix A', 'slide 3']: locators written without commas."""
+    return [piece for piece in KEYWORD.split(locator) if piece.strip()]
 
 
 def _alternatives(part: str) -> list[str]:
@@ -195,9 +212,12 @@ def _document_by_date(name: str, index: PaperIndex) -> str:
 
 
 def _nearby(prefix: str, wanted: str, index: PaperIndex) -> str:
-    """The units of the same kind in the same scope: what a mistyped locator may have meant."""
+    """What a locator that names no unit may have meant: units of its kind in its scope, or why there are none."""
     scope = normalise(prefix)
     kind = wanted.split(" ")[0]
+    holder = index.by_name().get(normalise(prefix.rstrip(", ")))
+    if holder and holder[0].note:
+        return f" ({holder[0].unit}: {holder[0].note})"
     relative = [u.unit[len(prefix) :] for u in index.units if normalise(u.unit).startswith(scope)]
     options = [name for name in relative if "," not in name and name.startswith(kind + " ")]
     if not options:
