@@ -275,5 +275,107 @@ class _progress:
         return False
 
 
+@main.command("add-paper")
+@click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--id", "source_id", required=True, help="Short stable id for citations, e.g. pcp-2024-03-13-pack.")
+@click.option("--date", "paper_date", required=True, help="The paper's date (a pack: the meeting date), YYYY-MM-DD.")
+@click.option("--title", required=True, help="The paper's title as a reader would know it.")
+@click.option("--body", required=True, type=click.Choice(["panel", "board"]), help="Who received it.")
+@click.option("--item", "agenda_item", default="", help="Agenda item number(s) as printed, e.g. 6 or 6-10.")
+@click.option("--date-estimated", is_flag=True, help="No date is printed: --date is an estimate (say why in --date-note).")
+@click.option("--date-note", default="", help="Why the date was chosen, or other notes on it.")
+@click.option("--contents", default="", help="One line on what the paper covers (default: the title).")
+def add_paper(path, source_id, paper_date, title, body, agenda_item, date_estimated, date_note, contents) -> None:
+    """Add a paper (PDF or UTF-8 text): its text under data/raw/papers/, its section index and its row in data/sources.csv.
+
+    A PDF's text is read page by page (pages separated by a form feed) with hyphenation at
+    line ends undone. Bad input (an id already used, a scan with no text layer, an
+    encrypted PDF, a file that is neither PDF nor text) is refused and nothing is written.
+    """
+    from briefing.papers import add_paper as run_add_paper
+
+    paths = Paths.default()
+    try:
+        added = run_add_paper(paths, path, source_id, paper_date, title, body, agenda_item, date_estimated, date_note, contents)
+    except BriefingError as error:
+        _fail(error)
+    units = added.index.units
+    numbered = sum(1 for u in units if u.kind == "paragraph")
+    irregular = [u for u in units if u.note]
+    pages = f"{added.pages} page(s), " if added.pages else ""
+    click.echo(
+        f"Added {added.source_id}: {pages}{len(units)} unit(s) indexed ({numbered} numbered paragraph(s)) "
+        f"→ {added.text_path.relative_to(paths.root) if added.text_path.is_relative_to(paths.root) else added.text_path}"
+    )
+    if added.pages_without_text:
+        listed = ", ".join(str(n) for n in added.pages_without_text)
+        click.echo(f"  note: page(s) {listed} have no text (scanned pages or images): figures printed there cannot be cited")
+    for unit in irregular:
+        click.echo(f"  note: {unit.unit}: {unit.note}")
+    click.echo(f"Next: briefing candidates {added.source_id}")
+
+
+@main.command("index-papers")
+def index_papers() -> None:
+    """Rebuild the section index (data/raw/papers/<name>.index.csv) of every paper in data/sources.csv."""
+    from briefing.papers import index_papers as run_index_papers
+
+    paths = Paths.default()
+    for target, index, changed in run_index_papers(paths):
+        irregular = sum(1 for u in index.units if u.note)
+        state = "rewritten" if changed else "unchanged"
+        click.echo(f"{state:10} data/raw/papers/{target.name}  {len(index.units)} units, {irregular} with a note")
+
+
+@main.command()
+@click.argument("source_id")
+@click.option("--csv", "csv_file", type=click.Path(dir_okay=False, path_type=Path), help="Write draft rows in the figures.csv layout here.")
+def candidates(source_id, csv_file) -> None:
+    """List every figure printed in paper SOURCE_ID: unit, page, figure, guessed unit and qualifier, citing rows, sentence.
+
+    With --csv FILE, the figures no row of data/figures.csv cites yet are written to FILE as
+    draft rows for review; nothing is added to the datasets.
+    """
+    import csv as csv_module
+
+    from briefing.candidates import draft_rows, find_candidates, mark_cited
+    from briefing.citations import load_papers
+    from briefing.datasets import read_raw
+    from briefing.schema import load_dictionary
+
+    paths = Paths.default()
+    dictionary = load_dictionary(paths.dictionary)
+    sources = read_raw(dictionary.datasets["sources"], paths.data)
+    papers, _ = load_papers(paths.data, sources)
+    if source_id not in papers:
+        known = ", ".join(sorted(papers))
+        click.echo(f"briefing: {source_id} is not a paper in data/sources.csv (with its text); known: {known}", err=True)
+        sys.exit(2)
+    paper = papers[source_id]
+    found = find_candidates(paper)
+    figures_csv = paths.data / "figures.csv"
+    mark_cited(found, paper, figures_csv)
+    click.echo("unit\tpage\tfigure\tguessed unit\tqualifier\tcited by\tsentence")
+    for candidate in found:
+        page = f"p.{candidate.page}" if candidate.page else "p.?"
+        cited = ", ".join(candidate.cited_by) if candidate.cited_by else "-"
+        click.echo(
+            f"{candidate.unit}\t{page}\t{candidate.printed}\t{candidate.guess}\t{candidate.qualifier or '-'}\t{cited}\t{candidate.sentence}"
+        )
+    cited_count = sum(1 for c in found if c.cited_by)
+    click.echo(f"{len(found)} figure(s) printed in {source_id}; {cited_count} already cited by data/figures.csv.", err=True)
+    if csv_file:
+        with open(figures_csv, encoding="utf-8", newline="") as handle:
+            header = next(csv_module.reader(handle))
+        frame = sources.frame
+        public_date = frame.loc[frame["source_id"] == source_id, "date"].iloc[0]
+        rows = draft_rows(found, header, source_id, public_date)
+        with open(csv_file, "w", encoding="utf-8", newline="") as handle:
+            writer = csv_module.DictWriter(handle, fieldnames=header, lineterminator="\n")
+            writer.writeheader()
+            writer.writerows(rows)
+        click.echo(f"Wrote {len(rows)} draft row(s) to {csv_file}: review them before adding any to data/figures.csv.", err=True)
+
+
 if __name__ == "__main__":
     main()

@@ -30,6 +30,12 @@ class NotebookError(BriefingError):
     exit_code = 4
 
 
+class PaperError(BriefingError):
+    """A paper cannot be added: its id is taken, or the file is not a readable PDF with text or UTF-8 text."""
+
+    exit_code = 2
+
+
 class BuildLockedError(BriefingError):
     """Another build holds the output folder and did not finish in time."""
 

@@ -35,7 +35,8 @@ def data_files(data_dir: Path) -> list[Path]:
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     declared = yaml.load(dictionary.read_text(encoding="utf-8"), Loader=loader)["datasets"]  # noqa: S506 - a safe loader
     files = [dictionary] + [data_dir / spec["file"] for spec in declared.values()]
-    return files + sorted((data_dir / "raw" / "papers").glob("*.txt"))
+    papers = data_dir / "raw" / "papers"
+    return files + sorted(papers.glob("*.txt")) + sorted(papers.glob("*.index.csv"))
 
 
 def data_fingerprint(data_dir: Path) -> str:

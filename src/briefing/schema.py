@@ -24,7 +24,7 @@ PROVENANCE_DECLARATIONS = {
     "section": {
         "type": "string",
         "required": True,
-        "description": "Where in that paper: paragraph, minute, slide or table, as a reader would cite it.",
+        "description": "Where in that paper: paragraph, minute, slide or table, as a reader would cite it; it must name a unit of the paper's section index (e.g. para 5.4, item 7, para 6.2).",
     },
     "public_date": {
         "type": "date",

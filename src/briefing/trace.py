@@ -14,7 +14,6 @@ import ast
 import math
 import operator
 import re
-from pathlib import Path
 
 from briefing.config import Paths
 
@@ -70,6 +69,14 @@ def value_matches(value: float, printed: str) -> bool:
     return any(math.isclose(value, n, rel_tol=1e-9, abs_tol=1e-9) for n in numbers_in(printed))
 
 
+def _figure_pattern(printed: str) -> str | None:
+    characters = squeeze(printed)
+    if not characters:
+        return None
+    body = r"\s*".join(re.escape(c) for c in characters)
+    return rf"(?<![0-9A-Za-z])(?<![0-9][,.]){body}(?![0-9A-Za-z])(?![,.][0-9])"
+
+
 def printed_in(printed: str, paper_text: str) -> bool:
     """True when the printed figure appears in the paper as a whole token.
 
@@ -77,12 +84,16 @@ def printed_in(printed: str, paper_text: str) -> bool:
     out slide text) and case is ignored, but the figure must not be part of a longer
     number or word: '285' is not found in '634,285', nor 'two' in 'network'.
     """
-    characters = squeeze(printed)
-    if not characters:
-        return False
-    body = r"\s*".join(re.escape(c) for c in characters)
-    pattern = rf"(?<![0-9A-Za-z])(?<![0-9][,.]){body}(?![0-9A-Za-z])(?![,.][0-9])"
-    return re.search(pattern, paper_text, flags=re.IGNORECASE) is not None
+    pattern = _figure_pattern(printed)
+    return pattern is not None and re.search(pattern, paper_text, flags=re.IGNORECASE) is not None
+
+
+def printed_at(printed: str, paper_text: str) -> list[int]:
+    """Every offset in the paper where the printed figure appears (the rules of `printed_in`)."""
+    pattern = _figure_pattern(printed)
+    if pattern is None:
+        return []
+    return [match.start() for match in re.finditer(pattern, paper_text, flags=re.IGNORECASE)]
 
 
 def evaluate(expression: str, values: dict[str, float]) -> float:
@@ -111,23 +122,22 @@ def _text(value) -> str | None:
 
 
 def trace_failures(paths: Paths, dictionary, tables) -> list:
-    """Failures of the trace check over every dataset that declares `trace`."""
+    """Failures of the trace check over every dataset.
+
+    Every row's `section` must resolve to a unit of its paper's section index; a printed
+    figure must be printed in the paper and inside the unit its row cites.
+    """
+    from briefing.citations import load_papers, resolve, section_failures, where_printed, within
     from briefing.validation import Failure
 
-    sources = tables.get("sources")
-    files = {}
-    if sources is not None:
-        files = dict(zip(sources.frame["source_id"], sources.frame["file_name"], strict=True))
-    papers: dict[str, str] = {}
+    papers, failures = load_papers(paths.data, tables.get("sources"))
+    for table in tables.values():
+        failures += section_failures(table, papers)
 
     def paper(source_id: str) -> str | None:
-        if source_id not in papers:
-            name = files.get(source_id)
-            path = Path(paths.raw_papers) / name if name else None
-            papers[source_id] = path.read_text(encoding="utf-8") if path and path.exists() else None
-        return papers[source_id]
+        found = papers.get(source_id)
+        return found.text if found else None
 
-    failures = []
     for table in tables.values():
         spec = table.dataset.trace
         if not spec:
@@ -191,6 +201,18 @@ def trace_failures(paths: Paths, dictionary, tables) -> list:
                         line,
                     )
                 )
+            elif not _printed_in_section(printed, row.get("section"), papers.get(row.get("source_id")), resolve, within):
+                places = where_printed(printed, papers[row.get("source_id")])
+                failures.append(
+                    Failure(
+                        table.dataset.file,
+                        printed_column,
+                        f"the figure is printed in {' and '.join(places)}, not {row.get('section')} ({row.get('source_id')}); "
+                        "correct the section or the figure",
+                        [printed],
+                        line,
+                    )
+                )
             elif not value_matches(value, printed):
                 failures.append(
                     Failure(
@@ -202,3 +224,13 @@ def trace_failures(paths: Paths, dictionary, tables) -> list:
                     )
                 )
     return failures
+
+
+def _printed_in_section(printed: str, section, paper, resolve, within) -> bool:
+    """True when the figure lies inside the cited section (or the section is reported elsewhere)."""
+    if paper is None or not section:
+        return True
+    resolution = resolve(section, paper.index)
+    if resolution.error:
+        return True  # the section itself is reported by the citation check
+    return within(printed, resolution, paper)
