@@ -13,6 +13,7 @@ from dataclasses import replace
 import pytest
 
 from briefing.build import build
+from briefing.papers import add_paper
 
 pytestmark = pytest.mark.slow
 
@@ -22,10 +23,18 @@ PAPER_ID = "pcp-2024-03-13-comms"
 # A made-up yearly report in the shipped report's layout: the same outputs for the next
 # year, a later newsletter count and one output never counted before (podcast episodes).
 PAPER = """CAMBRIDGESHIRE AND PETERBOROUGH POLICE AND CRIME PANEL
+
 13 March 2024
+
 THE COMMISSIONER'S APPROACH TO COMMUNICATIONS AND ENGAGEMENT
 
-5.4 Output between March 2023 and end of February 2024
+1. PURPOSE
+
+1.1 This report sets out the communications and engagement work of the Commissioner's office.
+
+2. OUTPUTS
+
+2.1 Output between March 2023 and end of February 2024
 
 • 61 press releases
 • 538 social media posts
@@ -33,20 +42,10 @@ THE COMMISSIONER'S APPROACH TO COMMUNICATIONS AND ENGAGEMENT
 • 55 public engagement events
 • 12 podcast episodes
 
-9.1 Our newsletter now has 2,140 subscribers.
-"""
+3. REACHING PEOPLE
 
-SOURCE = {
-    "source_id": PAPER_ID,
-    "title": "The Commissioner's approach to communications and engagement",
-    "body": "panel",
-    "date": MEETING,
-    "date_estimated": "false",
-    "agenda_item": "5",
-    "file_name": "pcp-2024-03-13-item05-communications-and-engagement.txt",
-    "original_file_name": "pcp-2024-03-13-item05-communications-and-engagement.pdf",
-    "contents": "Outputs March 2023 to February 2024, newsletter.",
-}
+3.1 Our newsletter now has 2,140 subscribers.
+"""
 
 OUTPUTS = [
     ("comms_press_releases_2023_24", "comms_press_releases", "Press releases issued by the Commissioner's office", "61"),
@@ -81,9 +80,20 @@ def next_year_page(paths, tmp_path_factory):
     shutil.copytree(paths.params, params)
     work = replace(paths, data=data, params=params, briefings=root / "briefings", build=root / "build")
 
-    # What CONTRIBUTING.md's walkthrough "next year's report on the same topic" has an analyst do.
-    (work.raw_papers / SOURCE["file_name"]).write_text(PAPER, encoding="utf-8")
-    append(data / "sources.csv", SOURCE)
+    # What CONTRIBUTING.md's walkthrough "next year's report on the same topic" has an analyst do:
+    # add the paper (its text, section index and register row), then its figures as data.
+    supplied = root / "item05-communications-and-engagement.txt"
+    supplied.write_text(PAPER, encoding="utf-8")
+    add_paper(
+        work,
+        supplied,
+        PAPER_ID,
+        MEETING,
+        "The Commissioner's approach to communications and engagement",
+        "panel",
+        agenda_item="5",
+        contents="Outputs March 2023 to February 2024, newsletter.",
+    )
     append(
         data / "measures.csv",
         {"measure_key": "comms_podcast_episodes", "briefing": "comms", "topic": "outputs", "name": "Podcast episodes", "unit": "count"},
@@ -103,7 +113,7 @@ def next_year_page(paths, tmp_path_factory):
                 "period_end": "2024-02-29",
                 "date_precision": "month",
                 "source_id": PAPER_ID,
-                "section": "para 5.4",
+                "section": "para 2.1",
                 "public_date": MEETING,
             },
         )
@@ -119,7 +129,7 @@ def next_year_page(paths, tmp_path_factory):
             "subject": "GovDelivery newsletter",
             "reading": "as_at",
             "source_id": PAPER_ID,
-            "section": "para 9.1",
+            "section": "para 3.1",
             "public_date": MEETING,
         },
     )
