@@ -140,7 +140,7 @@ def test_as_of_build_excludes_later_rows(paths):
     early = open_briefing("precept", "2023-02-01", paths=paths, precept_year="2023/24", agenda_item="", reserve_meeting=False)
     assert early.data.table("questions").empty, "the 1 Feb 2023 minutes were public only on 15 Mar 2023"
     assert early.latest("precept_survey_responses", "precept-2023-24") is None, "640 responses were first printed on 15 Mar 2023"
-    assert early.figure("precept_illustration_band_d_monthly_pence") is not None
+    assert early.latest("precept_illustration_band_d_monthly_pence") is not None
     later = open_briefing("precept", "2024-01-31", paths=paths, precept_year="2024/25", agenda_item="", reserve_meeting=False)
     assert len(later.data.table("questions")) == 24
     assert later.latest("precept_survey_responses", "precept-2023-24")["value"] == 640

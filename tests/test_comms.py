@@ -98,20 +98,18 @@ def test_promotion_channels_are_split_from_the_survey_note(briefing):
 
 
 def test_survey_fall_is_a_members_claim_as_at_the_meeting_it_was_made(briefing):
-    fall = briefing.latest(comms.PRECEPT_SURVEY_FALL)
+    survey = comms.precept_survey(briefing)
+    fall = survey["fall"]
     assert fall["value"] == 60 and fall["as_at"] == pd.Timestamp("2023-02-01")
-    text = visible_text(
-        briefing.render(
-            "precept_survey",
-            survey=briefing.survey("precept-2023-24"),
-            promotion=comms.promotion(briefing.survey("precept-2023-24")),
-            responses=briefing.latest(comms.PRECEPT_SURVEY_RESPONSES),
-            fall=fall,
-            earlier=None,
-            earlier_survey=None,
-        )
-    )
+    text = visible_text(briefing.render("precept_survey", **survey))
     assert "at the meeting of 1 February 2023" in text and "cannot be checked" in text
+
+
+def test_the_newest_precept_survey_is_reported_with_the_previous_one_apart(briefing):
+    survey = comms.precept_survey(briefing)
+    assert survey["survey"]["survey_id"] == "precept-2023-24" and survey["responses"]["value"] == 640
+    # A different survey is a different subject: shown as the earlier survey, never as a trend.
+    assert survey["earlier"]["subject"] == "precept-2020-21" and survey["responses"]["direction"] == ""
 
 
 def test_key_points_lead_with_figures_and_each_cites_its_paper(briefing):
@@ -120,8 +118,7 @@ def test_key_points_lead_with_figures_and_each_cites_its_paper(briefing):
         outputs=comms.outputs(briefing),
         reach=comms.reach(briefing),
         duties=comms.duties(briefing),
-        survey_responses=briefing.latest(comms.PRECEPT_SURVEY_RESPONSES),
-        survey_fall=briefing.latest(comms.PRECEPT_SURVEY_FALL),
+        survey=comms.precept_survey(briefing),
         disagreements=briefing.date_disagreements(),
     )
     items = re.findall(r"<li>(.*?)</li>", str(section), flags=re.S)

@@ -363,7 +363,7 @@ def test_a_new_reading_and_a_new_measure_appear_from_the_data_alone(data_copy):
                 "label": "Leadership and Culture workshops delivered",
                 "value": "21",
                 "as_printed": "21",
-                "section": "item 8, para 6.2",
+                "section": "item 8, para 7.1",
             },
             {
                 **pack,
@@ -374,7 +374,7 @@ def test_a_new_reading_and_a_new_measure_appear_from_the_data_alone(data_copy):
                 "as_printed": "9.00",
                 "as_at": "2023-03-01",
                 "date_precision": "month",
-                "section": "item 8, para 7.1",
+                "section": "item 8, Appendix A",
             },
         ],
     )

@@ -21,6 +21,7 @@ import signal
 import sys
 import threading
 import time
+import warnings
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -579,11 +580,16 @@ def build_log(paths: Paths, verbose: bool = False):
     previous_level = root.level
     if root.level > logging.INFO or root.level == logging.NOTSET:
         root.setLevel(logging.INFO)
+    # Whatever filters earlier code left behind, every warning of this build is kept.
+    filters = warnings.catch_warnings()
+    filters.__enter__()
+    warnings.simplefilter("default")
     logging.captureWarnings(True)
     try:
         yield log_file
     finally:
         logging.captureWarnings(False)
+        filters.__exit__(None, None, None)
         root.setLevel(previous_level)
         root.removeHandler(handler)
         handler.close()

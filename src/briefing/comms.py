@@ -23,6 +23,7 @@ INDIRECT_EVIDENCE_PHRASES = ("only indirect", "no direct evidence")
 
 PRECEPT_SURVEY_RESPONSES = "precept_survey_responses"
 PRECEPT_SURVEY_FALL = "precept_survey_response_change"
+YOUTH_SURVEY_RESPONSES = "youth_listening_survey_responses"
 
 
 def outputs(ctx: Briefing) -> pd.DataFrame:
@@ -136,3 +137,39 @@ def promotion(survey_row: dict | None) -> dict:
         body = re.sub(r"^Promoted (by|through)\s+", "", promoted[0])
         channels = [c.strip().removeprefix("and ").rstrip(".") for c in body.split(";") if c.strip()]
     return {"channels": [c[:1].upper() + c[1:] for c in channels], "notes": notes}
+
+
+def precept_survey(ctx: Briefing) -> dict:
+    """The newest precept survey the papers report: its register entry, how it was promoted,
+    its responses, any reported change in responses, and the previous survey's count."""
+    responses = ctx.latest(PRECEPT_SURVEY_RESPONSES)
+    survey_id = None if responses is None else responses["subject"]
+    survey = ctx.survey(survey_id) if survey_id else None
+    earlier = None
+    if survey_id:
+        others = ctx.readings[(ctx.readings["measure_key"] == PRECEPT_SURVEY_RESPONSES) & (ctx.readings["subject"] != survey_id)]
+        if len(others):
+            earlier = ctx.latest(PRECEPT_SURVEY_RESPONSES, others.sort_values("when").iloc[-1]["subject"])
+    return {
+        "survey": survey,
+        "promotion": promotion(survey),
+        "responses": responses,
+        "fall": ctx.latest(PRECEPT_SURVEY_FALL, survey_id) if survey_id else None,
+        "earlier": earlier,
+        "earlier_survey": ctx.survey(earlier["subject"]) if earlier else None,
+    }
+
+
+def young_people(ctx: Briefing) -> dict:
+    """The youth listening survey's responses and coverage, when its findings are due, and
+    the reel the report offers as reaching young people."""
+    responses = ctx.latest(YOUTH_SURVEY_RESPONSES)
+    subject = None if responses is None else responses["subject"]
+    return {
+        "responses": responses,
+        "areas": ctx.latest("youth_listening_csp_areas", subject) if subject else None,
+        "survey": ctx.survey(subject) if subject else None,
+        "csp_count": len(ctx.data.table("csp_areas")),
+        "insights": ctx.expected("youth_listening_insights"),
+        "reel": ctx.latest("comms_footprints_reel_views"),
+    }

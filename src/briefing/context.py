@@ -145,11 +145,13 @@ class Briefing:
 
     def latest(self, measure_key: str, subject: str | None = None) -> dict | None:
         """The latest reading of one measure public by the meeting, with its trend (None when
-        no paper has printed it yet)."""
+        no paper has printed it yet). Without `subject`, the latest of any subject (the
+        newest survey, say)."""
         rows = readings.history(self.readings, measure_key, subject)
         if rows.empty:
             return None
-        return readings.trends(rows).iloc[0].to_dict()
+        trends = readings.trends(rows).sort_values(["when", "public_date", "figure_id"])
+        return trends.iloc[-1].to_dict()
 
     def disagreements(self) -> list[pd.DataFrame]:
         """The readings of this briefing on which its papers disagree."""
