@@ -584,17 +584,22 @@ def build_log(paths: Paths, verbose: bool = False):
     filters = warnings.catch_warnings()
     filters.__enter__()
     warnings.simplefilter("default")
-    logging.captureWarnings(True)
+    # Set directly: logging.captureWarnings does nothing if an earlier caller left it on.
+    warnings.showwarning = _log_warning
     try:
         yield log_file
     finally:
-        logging.captureWarnings(False)
         filters.__exit__(None, None, None)
         root.setLevel(previous_level)
         root.removeHandler(handler)
         handler.close()
         for old in sorted(paths.logs.glob("build-*.log"), key=lambda p: p.stat().st_mtime)[:-KEPT_BUILD_LOGS]:
             old.unlink(missing_ok=True)
+
+
+def _log_warning(message, category, filename, lineno, file=None, line=None) -> None:
+    """A Python warning as a record of the 'py.warnings' logger, like logging.captureWarnings."""
+    logging.getLogger("py.warnings").warning("%s", warnings.formatwarning(message, category, filename, lineno, line).rstrip())
 
 
 def check_notebooks(paths: Paths, kinds: list[str]) -> None:

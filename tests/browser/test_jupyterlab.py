@@ -80,7 +80,8 @@ def _charts_expected(name: str) -> int:
 def test_notebook_shows_frames_and_live_charts_in_jupyterlab(browser, lab, name):
     page = browser.new_page(viewport={"width": 1400, "height": 1000})
     try:
-        page.goto(f"{lab}/lab/tree/{name}")
+        # A workspace of its own, reset, so no other notebook is open beside this one.
+        page.goto(f"{lab}/lab/workspaces/{name.removesuffix('.ipynb')}/tree/{name}?reset")
         page.wait_for_selector(".jp-Notebook", timeout=60_000)
         page.wait_for_selector(".jp-Notebook-ExecutionIndicator, .jp-KernelStatus", timeout=60_000)
         time.sleep(2)
