@@ -197,3 +197,86 @@ def test_figure_without_print_or_derivation(data_copy):
 
     edit(data_copy, "figures.csv", blank)
     only(messages(data_copy), "data/figures.csv", "column 'as_printed'", "not derived carries the figure as printed")
+
+
+# ----- validation per dataset --------------------------------------------------------------
+
+
+def dependants(paths, *names):
+    """Datasets with a column that references one of `names` (from data/dictionary.yaml)."""
+    from briefing.schema import load_dictionary
+
+    declared = load_dictionary(paths.dictionary).datasets
+    return {
+        dataset.name
+        for dataset in declared.values()
+        for column in dataset.columns.values()
+        if column.references and column.references.split(".")[0] in names
+    }
+
+
+def good_run(paths):
+    from briefing.validation import remember
+
+    report = run_validation(paths, reuse=True)
+    assert report.ok, "\n".join(map(str, report.failures))
+    remember(paths, report)
+    return report
+
+
+def test_an_unchanged_dataset_is_not_checked_again(data_copy):
+    first = good_run(data_copy)
+    assert set(first.checked) == set(first.rows), "a first run checks every dataset"
+    again = run_validation(data_copy, reuse=True)
+    assert again.ok and again.checked == []
+    assert run_validation(data_copy).checked == list(first.rows), "without reuse every dataset is checked"
+
+
+def test_editing_one_dataset_revalidates_only_it(data_copy):
+    good_run(data_copy)
+    assert "questions" not in dependants(data_copy, "questions")
+    edit(data_copy, "questions.csv", set_cell("gist", 6, "A reworded gist of the question."))
+    report = run_validation(data_copy, reuse=True)
+    assert report.ok
+    assert set(report.checked) == {"questions"} | dependants(data_copy, "questions")
+
+
+def test_editing_referenced_values_revalidates_the_datasets_that_reference_them(data_copy):
+    good_run(data_copy)
+
+    def add_meeting(header, body):
+        row = list(body[-1])
+        row[header.index("meeting_date")] = "2030-01-15"
+        return header, body + [row]
+
+    edit(data_copy, "meetings.csv", add_meeting)
+    report = run_validation(data_copy, reuse=True)
+    assert report.ok, "\n".join(map(str, report.failures))
+    expected = {"meetings"} | dependants(data_copy, "meetings")
+    assert len(expected) > 1
+    assert set(report.checked) == expected
+
+
+def test_a_broken_edit_is_caught_after_a_cached_good_run(data_copy):
+    good_run(data_copy)
+    edit(data_copy, "deliverables.csv", set_cell("status", 0, "nearly done"))
+    with pytest.raises(DataValidationError) as error:
+        validate(data_copy)
+    assert "data/deliverables.csv" in str(error.value) and "nearly done" in str(error.value)
+    # Putting the good value back needs no check: those exact inputs passed before.
+    edit(data_copy, "deliverables.csv", set_cell("status", 0, "complete"))
+    report = run_validation(data_copy, reuse=True)
+    assert report.ok
+
+
+def test_a_changed_paper_rechecks_the_figures_that_cite_it(data_copy):
+    good_run(data_copy)
+    with open(data_copy.data / "figures.csv", newline="", encoding="utf-8") as handle:
+        row = next(r for r in csv.DictReader(handle) if r["as_printed"] == "£634,285")
+    with open(data_copy.data / "sources.csv", newline="", encoding="utf-8") as handle:
+        paper = next(r["file_name"] for r in csv.DictReader(handle) if r["source_id"] == row["source_id"])
+    text = (data_copy.raw_papers / paper).read_text(encoding="utf-8")
+    (data_copy.raw_papers / paper).write_text(text.replace("634,285", "634,000"), encoding="utf-8")
+    report = run_validation(data_copy, reuse=True)
+    assert "figures" in report.checked
+    only([str(f) for f in report.failures], "data/figures.csv", "not printed in the paper it cites", "'£634,285'")

@@ -389,26 +389,37 @@ def _validate(paths: Paths, progress, force: bool = False) -> bool:
     # A short-lived process validates, so this one never holds Great Expectations in
     # memory while the kernels run (it is the largest import of the build).
     with ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn")) as child:
-        outcome = child.submit(_validate_in_child, paths).result()
+        outcome = child.submit(_validate_in_child, paths, not force).result()
     if outcome["failures"]:
         from briefing.errors import DataValidationError
         from briefing.validation import Failure
 
         raise DataValidationError([Failure(**failure) for failure in outcome["failures"]])
-    progress.done("validate", f"{len(outcome['rows'])} datasets valid")
+    progress.done("validate", _validated_words(outcome))
     return True
 
 
-def _validate_in_child(paths: Paths) -> dict:
-    """Validate every dataset and remember a success (run in a child process)."""
+def _validated_words(outcome: dict) -> str:
+    checked, total = len(outcome["checked"]), len(outcome["rows"])
+    if checked == total:
+        return f"{total} datasets valid"
+    return (
+        f"{total} datasets valid ({checked} checked: {', '.join(outcome['checked']) or 'none'}; the others are unchanged since they passed)"
+    )
+
+
+def _validate_in_child(paths: Paths, reuse: bool = True, engine=None) -> dict:
+    """Validate the datasets (reusing each unchanged dataset's earlier pass when `reuse`)
+    and remember a success (run in a child process, or in a long-running one with its
+    kept `engine`)."""
     from dataclasses import asdict
 
     from briefing.validation import remember, run_validation
 
-    report = run_validation(paths)
+    report = run_validation(paths, reuse=reuse, engine=engine)
     if report.ok:
         remember(paths, report)
-    return {"rows": report.rows, "failures": [asdict(failure) for failure in report.failures]}
+    return {"rows": report.rows, "checked": report.checked, "failures": [asdict(failure) for failure in report.failures]}
 
 
 def _build_locked(paths, all_params, selected, force, jobs, progress, report, inputs: Inputs) -> None:

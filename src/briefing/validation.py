@@ -5,22 +5,29 @@ an ephemeral Great Expectations context (nothing written to disk, no progress ba
 returns the failures in plain words: file, column, rule, offending values, CSV lines.
 The trace check (every figure found in the paper it cites) runs after the suites.
 
-A successful validation is remembered under build/cache keyed on the fingerprint of
-every data file and of this package's validation code, so a build validates once and the
-notebooks it starts, or an unchanged rebuild, need not import Great Expectations again.
+A successful validation is remembered twice under build/cache/validated: once for the
+whole data (so the notebooks a build starts, or an unchanged rebuild, need not import Great
+Expectations again), and once per dataset, keyed on everything that dataset's checks read:
+its CSV's bytes, its entry in the dictionary, the values of the columns it references in
+other datasets and, for datasets under the trace check, the text of the papers its rows
+cite (see `dataset_key`). A later run checks only the datasets whose key has no record, so
+an edit to one CSV revalidates that dataset and the datasets that reference it, and a check
+whose inputs changed is never skipped.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 import os
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
 
 from briefing.config import Paths
 from briefing.datasets import EmptyFileError, RawTable, coerce, read_raw
 from briefing.errors import DataValidationError
-from briefing.fingerprints import validation_stamp
+from briefing.fingerprints import validation_code_fingerprint, validation_stamp
 from briefing.schema import Dataset, Dictionary, load_dictionary
 
 log = logging.getLogger(__name__)
@@ -68,10 +75,16 @@ class Failure:
 
 @dataclass
 class Report:
-    """Outcome of validating every dataset."""
+    """Outcome of validating every dataset.
+
+    `checked` names the datasets whose checks ran in this run; the others passed the same
+    checks on identical inputs before (their `keys` had a record).
+    """
 
     failures: list[Failure]
     rows: dict[str, int]
+    checked: list[str] = field(default_factory=list)
+    keys: dict[str, str] = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:
@@ -288,8 +301,84 @@ def _structure_failures(table: RawTable) -> list[Failure]:
     return failures
 
 
-def run_validation(paths: Paths) -> Report:
-    """Validate every dataset; return the report (does not raise)."""
+class Engine:
+    """Great Expectations, imported and set up once: one ephemeral context, one data source.
+
+    A one-shot build makes one per run; `briefing preview` keeps one for its whole life
+    (`kept_engine`), so a save pays neither the import nor the set-up again.
+    """
+
+    def __init__(self):
+        self.runner = _Runner(_context())
+
+    def check(self, table: RawTable, references: dict[str, list[str]]) -> list[Failure]:
+        """Every declared rule of one dataset (structure, raw suite, typed suite)."""
+        failures = _structure_failures(table)
+        present = [c for c in table.header if c in table.dataset.columns]
+        raw_suite, typed_suite = build_suites(table.dataset, present, references)
+        frame = table.frame[present]
+        failures += _failures_from(self.runner.run(frame, raw_suite), table)
+        if typed_suite.expectations and len(frame):
+            typed = coerce(frame, table.dataset)
+            failures += _failures_from(self.runner.run(typed, typed_suite), table)
+        return failures
+
+
+_kept: dict[str, Engine] = {}
+
+
+def kept_engine() -> Engine:
+    """The engine this process keeps (created on first use): for long-running processes."""
+    if "engine" not in _kept:
+        _kept["engine"] = Engine()
+    return _kept["engine"]
+
+
+def dataset_key(dataset: Dataset, table: RawTable, references: dict[str, list[str]], papers: dict[str, str] | None, code: str) -> str:
+    """Fingerprint of everything one dataset's checks read.
+
+    The CSV's bytes, its declaration (with the vocabularies it uses resolved), the values
+    of each column it references (the whole input of a reference check), the package's
+    validation code and library versions and, for a traced dataset, which paper each
+    cited source is and that paper's text (`papers`: source id -> fingerprint of the file).
+    """
+    digest = hashlib.sha256()
+    digest.update(code.encode())
+    digest.update(json.dumps(asdict(dataset), sort_keys=True, default=str).encode())
+    digest.update(table.path.read_bytes())
+    for column in dataset.columns.values():
+        if column.references:
+            digest.update(json.dumps([column.references, references.get(column.references)], default=str).encode())
+    if dataset.trace:
+        digest.update(json.dumps(sorted((papers or {}).items())).encode())
+    return digest.hexdigest()
+
+
+def _dataset_stamp(paths: Paths, key: str) -> Path:
+    return paths.cache / "validated" / "datasets" / key
+
+
+def _cited_papers(paths: Paths, table: RawTable, sources: RawTable | None) -> dict[str, str]:
+    """For a traced dataset: each source it cites -> its file name and the file's fingerprint."""
+    if sources is None or "source_id" not in table.frame.columns:
+        return {}
+    files = dict(zip(sources.frame["source_id"], sources.frame["file_name"], strict=True)) if "file_name" in sources.frame else {}
+    cited = {}
+    for source_id in sorted({s for s in table.frame["source_id"] if isinstance(s, str)}):
+        name = files.get(source_id)
+        path = Path(paths.raw_papers) / name if isinstance(name, str) else None
+        text = hashlib.sha256(path.read_bytes()).hexdigest() if path is not None and path.is_file() else "<missing>"
+        cited[source_id] = f"{name}:{text}"
+    return cited
+
+
+def run_validation(paths: Paths, reuse: bool = False, engine: Engine | None = None) -> Report:
+    """Validate the datasets; return the report (does not raise).
+
+    With `reuse`, a dataset whose key (see `dataset_key`) passed before is not checked
+    again; every other dataset is. `engine` is a kept Great Expectations engine (one is
+    made, once, only when some dataset needs checking).
+    """
     dictionary = load_dictionary(paths.dictionary)
     failures: list[Failure] = []
     tables: dict[str, RawTable] = {}
@@ -305,23 +394,26 @@ def run_validation(paths: Paths) -> Report:
         except (UnicodeDecodeError, ValueError) as error:
             failures.append(Failure(dataset.file, None, f"the file could not be read as UTF-8 CSV ({error})"))
     references = _reference_values(dictionary, tables)
-    runner = _Runner(_context())
-    for table in tables.values():
-        structure = _structure_failures(table)
-        failures += structure
-        present = [c for c in table.header if c in table.dataset.columns]
-        raw_suite, typed_suite = build_suites(table.dataset, present, references)
-        frame = table.frame[present]
-        failures += _failures_from(runner.run(frame, raw_suite), table)
-        if typed_suite.expectations and len(frame):
-            typed = coerce(frame, table.dataset)
-            failures += _failures_from(runner.run(typed, typed_suite), table)
+    sources = tables.get("sources")
+    code = validation_code_fingerprint()
+    keys = {
+        name: dataset_key(table.dataset, table, references, _cited_papers(paths, table, sources) if table.dataset.trace else None, code)
+        for name, table in tables.items()
+    }
+    checked = [name for name in tables if not (reuse and _dataset_stamp(paths, keys[name]).exists())]
+    if checked:
+        engine = engine or Engine()
+        for name in checked:
+            failures += engine.check(tables[name], references)
     if not failures:
         from briefing.trace import trace_failures
 
-        failures += trace_failures(paths, dictionary, tables)
+        traced = {name: tables[name] for name in checked}
+        if sources is not None:
+            traced.setdefault("sources", sources)
+        failures += trace_failures(paths, dictionary, traced)
     rows = {name: len(table.frame) for name, table in tables.items()}
-    return Report(failures=failures, rows=rows)
+    return Report(failures=failures, rows=rows, checked=checked, keys=keys)
 
 
 def _reference_values(dictionary: Dictionary, tables: dict[str, RawTable]) -> dict[str, list[str]]:
@@ -336,9 +428,15 @@ def _reference_values(dictionary: Dictionary, tables: dict[str, RawTable]) -> di
 
 
 def remember(paths: Paths, report: Report) -> None:
-    """Record a successful validation, so builds and notebooks need not repeat it."""
+    """Record a successful validation (of the whole data and of each dataset), so builds,
+    notebooks and later runs need not repeat it."""
     stamp = validation_stamp(paths.cache, paths.data)
     stamp.parent.mkdir(parents=True, exist_ok=True)
+    for name, key in report.keys.items():
+        record = _dataset_stamp(paths, key)
+        if not record.exists():
+            record.parent.mkdir(parents=True, exist_ok=True)
+            record.write_text(json.dumps({"dataset": name, "rows": report.rows.get(name)}))
     stamp.write_text(json.dumps(report.rows, indent=1, sort_keys=True))
 
 
@@ -351,7 +449,7 @@ def validate(paths: Paths, use_cache: bool = True) -> Report | None:
     stamp = validation_stamp(paths.cache, paths.data)
     if use_cache and stamp.exists():
         return None
-    report = run_validation(paths)
+    report = run_validation(paths, reuse=use_cache)
     if not report.ok:
         raise DataValidationError(report.failures)
     remember(paths, report)
