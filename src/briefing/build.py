@@ -38,6 +38,8 @@ class Job:
     kind: str
     parameters: dict
     key: str
+    reason: str = "forced"
+    parts: dict = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -67,6 +69,7 @@ class BuildReport:
     unchanged: list[tuple[str, str]] = field(default_factory=list)
     failed: list[tuple[str, str, str]] = field(default_factory=list)
     pages_written: list[Path] = field(default_factory=list)
+    reasons: dict[tuple[str, str], str] = field(default_factory=dict)
     validated: bool = False
     seconds: float = 0.0
 
@@ -102,21 +105,68 @@ def _up_to_date(paths: Paths, name: str, output: Path, key: str) -> bool:
     return saved.get("key") == key and saved.get("sha256") == fingerprints.fingerprint([output])
 
 
-def _remember(paths: Paths, name: str, output: Path, key: str) -> None:
+def _remember(
+    paths: Paths, name: str, output: Path, key: str, data_key: str | None = None, reads: dict | None = None, parts: dict | None = None
+) -> None:
     record = _record_path(paths, name)
     record.parent.mkdir(parents=True, exist_ok=True)
-    record.write_text(json.dumps({"key": key, "sha256": fingerprints.fingerprint([output])}))
+    saved = {"key": key, "sha256": fingerprints.fingerprint([output])}
+    if data_key is not None:
+        saved.update(data=data_key, reads=reads, parts=parts)
+    record.write_text(json.dumps(saved))
 
 
-def briefing_key(paths: Paths, notebook: Path, parameters: dict, topic_dates: list[str], data_key: str, code_key: str) -> str:
-    """Fingerprint of everything one briefing page depends on."""
-    return fingerprints.combine(
-        fingerprints.fingerprint([notebook]),
-        json.dumps(parameters, sort_keys=True),
-        ",".join(topic_dates),  # "since the last meeting" depends on the other meetings on this topic
-        data_key,
-        code_key,
-    )
+def briefing_parts(paths: Paths, notebook: Path, parameters: dict, topic_dates: list[str], code_key: str) -> dict[str, str]:
+    """Fingerprints of what one briefing page depends on besides the data it reads (its
+    read-set, checked by `_stale_reason`), named as a changed one is reported."""
+    return {
+        "its notebook": fingerprints.fingerprint([notebook]),
+        "its params": json.dumps(parameters, sort_keys=True),
+        # "since the last meeting" depends on the other meetings on this topic
+        "the meetings with this briefing": ",".join(topic_dates),
+        "the package code, templates or libraries": code_key,
+    }
+
+
+class _CurrentData:
+    """The data as it is now, loaded once and only if a read-set must be checked."""
+
+    def __init__(self, paths: Paths):
+        self.paths = paths
+        self._data = None
+
+    def changed_reads(self, reads: dict) -> list[str]:
+        from briefing.datasets import changed_reads, load_data
+
+        if self._data is None:
+            try:
+                self._data = load_data(self.paths)
+            except Exception:  # unreadable data: validation will say why; rebuild meanwhile
+                return ["the data (it cannot be read)"]
+        return changed_reads(self._data, reads)
+
+
+def _stale_reason(paths: Paths, name: str, output: Path, parts: dict, data_key: str, current: _CurrentData) -> str | None:
+    """Why a briefing page must be rebuilt, or None when it is up to date: its notebook,
+    params, code and templates are unchanged and each read it made returns the same rows."""
+    record = _record_path(paths, name)
+    if not (record.exists() and output.exists()):
+        return "not built yet"
+    try:
+        saved = json.loads(record.read_text())
+    except ValueError:
+        return "its build record is unreadable"
+    if saved.get("key") != fingerprints.combine(*parts.values()):
+        earlier = saved.get("parts") or {}
+        return ", ".join(name for name, part in parts.items() if earlier.get(name) != part) + " changed"
+    if saved.get("sha256") != fingerprints.fingerprint([output]):
+        return "its page was changed outside the build"
+    if saved.get("data") == data_key:
+        return None
+    if not isinstance(saved.get("reads"), dict):
+        return "the data changed and its read-set is unknown"
+    changed = current.changed_reads(saved["reads"])
+    return f"data it reads changed: {', '.join(changed)}" if changed else None
 
 
 # Imported into each kernel before it is handed a notebook: the libraries every briefing
@@ -134,10 +184,15 @@ _jobs_waiting = None
 _kernels_idle = None
 
 
-def _worker_start(paths: Paths, waiting, idle) -> None:
-    """Worker process start: set the kernels' environment and warm the first kernel."""
+def _worker_start(paths: Paths, waiting, idle, keep_warm: bool = False) -> None:
+    """Worker process start: set the kernels' environment and warm the first kernel.
+
+    With `keep_warm` (a pool kept between builds) the worker always has a warm kernel
+    ready: a fresh one is started in the background after each job.
+    """
     global _jobs_waiting, _kernels_idle
     _jobs_waiting, _kernels_idle = waiting, idle
+    _warm["keep"] = keep_warm
     os.environ["BRIEFING_ROOT"] = str(paths.root)
     os.environ["BRIEFING_DATA_DIR"] = str(paths.data)
     # Take the kernel from this environment, not a user-wide 'python3' kernel spec.
@@ -147,7 +202,10 @@ def _worker_start(paths: Paths, waiting, idle) -> None:
 
     # Shut down a warmed kernel no job used when the worker exits.
     Finalize(None, _shutdown_warm_kernel, exitpriority=10)
-    _warm_next(paths)
+    if keep_warm:
+        _warm["kernel"] = _start_kept_kernel(paths)
+    else:
+        _warm_next(paths)
 
 
 def _warm_next(paths: Paths) -> None:
@@ -193,12 +251,17 @@ def execute_job(job: Job, paths: Paths) -> dict:
     import papermill
     from papermill.exceptions import PapermillExecutionError
 
-    with _jobs_waiting.get_lock():
-        _jobs_waiting.value -= 1
-    kernel = _take_kernel(paths)
-    _warm_next(paths)
+    if _warm.get("keep"):
+        kernel = _take_kept_kernel(paths)
+    else:
+        with _jobs_waiting.get_lock():
+            _jobs_waiting.value -= 1
+        kernel = _take_kernel(paths)
+        _warm_next(paths)
     executed = paths.executed / job.meeting_date / f"{job.kind}.ipynb"
     executed.parent.mkdir(parents=True, exist_ok=True)
+    reads = executed.with_suffix(".reads.json")
+    reads.unlink(missing_ok=True)
     started = time.perf_counter()
     try:
         papermill.execute_notebook(
@@ -226,9 +289,38 @@ def execute_job(job: Job, paths: Paths) -> dict:
         return {"ok": False, "message": message}
     except Exception as error:  # the kernel died, or the notebook could not be read
         return {"ok": False, "message": f"notebooks/{job.kind}.ipynb could not run for {job.meeting_date}: {type(error).__name__}: {error}"}
+    else:
+        _save_read_set(kernel, reads)
     finally:
-        kernel.shutdown_kernel(now=True)
-    return {"ok": True, "executed": str(executed), "seconds": time.perf_counter() - started}
+        if _warm.get("keep"):
+            _replace_kept_kernel(kernel, paths)
+        else:
+            kernel.shutdown_kernel(now=True)
+    return {
+        "ok": True,
+        "executed": str(executed),
+        "reads": str(reads) if reads.exists() else None,
+        "seconds": time.perf_counter() - started,
+    }
+
+
+def _save_read_set(kernel, path: Path) -> None:
+    """Ask the kernel, its notebook done, to write what it read through briefing.datasets.Data.
+
+    Without a read-set the page is rebuilt on any data change, so a failure here only
+    costs time later.
+    """
+    code = f"import briefing.datasets as _datasets\n_datasets.save_read_set({str(path)!r})"
+    client = kernel.client()
+    client.start_channels(shell=True, iopub=False, stdin=False, hb=False, control=False)
+    try:
+        reply = _reply(client, client.execute(code, silent=True, store_history=False), 30)
+        if reply is None or reply["content"].get("status") != "ok":
+            path.unlink(missing_ok=True)
+    except Exception:  # the kernel is gone: treat the read-set as unknown
+        path.unlink(missing_ok=True)
+    finally:
+        client.stop_channels()
 
 
 def _source_cell_number(executed: Path, cell_index: int) -> int:
@@ -244,11 +336,70 @@ def _source_cell_number(executed: Path, cell_index: int) -> int:
     return cell_index if injected and cell_index > injected[0] else cell_index + 1
 
 
+def _take_kept_kernel(paths: Paths):
+    starting = _warm.pop("starting", None)
+    if starting is not None:
+        starting.join()
+    kernel, _warm["kernel"] = _warm["kernel"], None
+    return kernel if kernel is not None and kernel.is_alive() else _start_kernel(paths)
+
+
+def _start_kept_kernel(paths: Paths, timeout: float = 120):
+    """Start a kernel and wait until it has run the warm-up imports (a kept pool has the
+    time: it warms between builds). Only the shell channel is opened, and it is closed
+    only after the reply, so no channel thread is cut off while it starts."""
+    from jupyter_client.manager import KernelManager
+
+    paths.logs.mkdir(parents=True, exist_ok=True)
+    manager = KernelManager(kernel_name="python3")
+    with open(paths.logs / "kernels.log", "ab") as kernel_log:
+        manager.start_kernel(cwd=str(paths.notebooks), stderr=kernel_log, stdout=kernel_log)
+    client = manager.client()
+    client.start_channels(shell=True, iopub=False, stdin=False, hb=False, control=False)
+    try:
+        _reply(client, client.execute(WARM_UP, silent=True, store_history=False), timeout)
+    finally:
+        client.stop_channels()
+    return manager
+
+
+def _reply(client, request: str, timeout: float) -> dict | None:
+    """The shell reply to `request`, or None when none came within `timeout` seconds."""
+    import queue
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            reply = client.get_shell_msg(timeout=max(deadline - time.monotonic(), 0.1))
+        except queue.Empty:
+            return None
+        if reply["parent_header"].get("msg_id") == request:
+            return reply
+    return None
+
+
+def _replace_kept_kernel(used, paths: Paths) -> None:
+    """Shut the used kernel down and warm its successor in the background, so the job's
+    result goes back at once and the next build finds a warm kernel."""
+    import threading
+
+    def replace() -> None:
+        used.shutdown_kernel(now=True)
+        _warm["kernel"] = _start_kept_kernel(paths)
+
+    _warm["starting"] = threading.Thread(target=replace, daemon=True)
+    _warm["starting"].start()
+
+
 def _shutdown_warm_kernel() -> None:
+    starting = _warm.pop("starting", None)
+    if starting is not None:
+        starting.join()
     kernel, _warm["kernel"] = _warm["kernel"], None
     if kernel is not None:
-        with _jobs_waiting.get_lock():
-            _kernels_idle.value -= 1
+        if not _warm.get("keep"):
+            with _jobs_waiting.get_lock():
+                _kernels_idle.value -= 1
         kernel.shutdown_kernel(now=True)
 
 
@@ -277,16 +428,20 @@ def build(
     force: bool = False,
     jobs: int = 2,
     progress=None,
+    warm: Warm | None = None,
 ) -> BuildReport:
     """Build the briefings of `dates` (every meeting in params/ when None).
 
     Raises ParamsError or DataValidationError before anything runs, BuildLockedError if
     another build holds the folder too long, and NotebookError after the build when any
-    briefing failed (the others are still written).
+    briefing failed (the others are still written). `warm` is what a long-running process
+    keeps between builds (see `Warm`).
     """
     started = time.perf_counter()
     progress = progress or _LogProgress()
     report = BuildReport()
+    if warm is not None and warm.paths != paths:
+        warm = None  # kept workers write into the folders they were started for
 
     inputs = Inputs.of(paths)
     whole_key = None if force else _whole_build_key(paths, dates, inputs)
@@ -328,7 +483,7 @@ def build(
                 except Timeout:
                     raise BuildLockedError("another build held the workbook for over 30 minutes; check for a stuck process") from None
             held.append(lock)
-        _build_locked(paths, all_params, selected, force, jobs, progress, report, inputs)
+        _build_locked(paths, all_params, selected, force, jobs, progress, report, inputs, warm)
     finally:
         for lock in reversed(held):
             lock.release()
@@ -377,12 +532,17 @@ def _remember_build(paths: Paths, key: str, report: BuildReport) -> None:
     record.write_text(json.dumps({"key": key, "outputs": _outputs(paths), "unchanged": unchanged}))
 
 
-def _validate(paths: Paths, progress, force: bool = False) -> bool:
+def _validate(paths: Paths, progress, force: bool = False, engine=None) -> bool:
     stamp = fingerprints.validation_stamp(paths.cache, paths.data)
     if stamp.exists() and not force:
         progress.done("validate", "data unchanged since it last passed validation")
         return False
     progress.stage("validate", "Validating data with Great Expectations")
+    if engine is not None:  # a long-running process keeps Great Expectations loaded
+        outcome = _validate_in_child(paths, True, engine)
+        _raise_failures(outcome)
+        progress.done("validate", _validated_words(outcome))
+        return True
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
@@ -390,13 +550,17 @@ def _validate(paths: Paths, progress, force: bool = False) -> bool:
     # memory while the kernels run (it is the largest import of the build).
     with ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn")) as child:
         outcome = child.submit(_validate_in_child, paths, not force).result()
+    _raise_failures(outcome)
+    progress.done("validate", _validated_words(outcome))
+    return True
+
+
+def _raise_failures(outcome: dict) -> None:
     if outcome["failures"]:
         from briefing.errors import DataValidationError
         from briefing.validation import Failure
 
         raise DataValidationError([Failure(**failure) for failure in outcome["failures"]])
-    progress.done("validate", _validated_words(outcome))
-    return True
 
 
 def _validated_words(outcome: dict) -> str:
@@ -422,21 +586,25 @@ def _validate_in_child(paths: Paths, reuse: bool = True, engine=None) -> dict:
     return {"rows": report.rows, "checked": report.checked, "failures": [asdict(failure) for failure in report.failures]}
 
 
-def _build_locked(paths, all_params, selected, force, jobs, progress, report, inputs: Inputs) -> None:
+def _build_locked(paths, all_params, selected, force, jobs, progress, report, inputs: Inputs, warm: Warm | None = None) -> None:
     data_key, code_key = inputs.data, inputs.code
     planned, report.unchanged = plan(paths, all_params, selected, force, data_key, code_key)
+    report.reasons = {(job.meeting_date, job.kind): job.reason for job in planned}
     # Workers and their first kernels start now and warm up while the data is validated;
     # no notebook runs unless validation passes.
-    workers = _Workers(paths, min(jobs, len(planned)), len(planned)) if planned else None
+    if warm is not None:
+        workers = warm.workers() if planned else None
+    else:
+        workers = _Workers(paths, min(jobs, len(planned)), len(planned)) if planned else None
     try:
-        report.validated = _validate(paths, progress, force)
+        report.validated = _validate(paths, progress, force, warm.engine() if warm else None)
         if planned:
             progress.stage(
                 "execute", f"Executing {len(planned)} notebook(s) with papermill, {min(jobs, len(planned))} at a time", total=len(planned)
             )
             results = _execute_all(planned, paths, jobs, progress, workers)
     finally:
-        if workers is not None:
+        if workers is not None and warm is None:
             workers.close()
 
     if planned:
@@ -451,7 +619,7 @@ def _build_locked(paths, all_params, selected, force, jobs, progress, report, in
             output = paths.briefing_html(job.meeting_date, job.kind)
             if atomic_write(output, html):
                 report.pages_written.append(output)
-            _remember(paths, f"{job.meeting_date}/{job.kind}", output, job.key)
+            _remember(paths, f"{job.meeting_date}/{job.kind}", output, job.key, data_key, _read_set(result), job.parts)
             report.built.append((job.meeting_date, job.kind))
             progress.advance("render", f"{_relative(output, paths)}")
         progress.done("render", f"{len(report.built)} page(s) rendered")
@@ -461,21 +629,30 @@ def _build_locked(paths, all_params, selected, force, jobs, progress, report, in
     _write_indexes(paths, all_params, selected, inputs, force, progress, report)
 
 
+def _read_set(result: dict) -> dict | None:
+    try:
+        return json.loads(Path(result["reads"]).read_text(encoding="utf-8")) if result.get("reads") else None
+    except (OSError, ValueError):
+        return None
+
+
 def plan(
     paths: Paths, all_params: dict, selected: dict, force: bool, data_key: str, code_key: str
 ) -> tuple[list[Job], list[tuple[str, str]]]:
-    """The briefings to execute, and those already up to date with their inputs."""
+    """The briefings to execute (each with the reason), and those already up to date."""
     planned: list[Job] = []
     unchanged: list[tuple[str, str]] = []
+    current = _CurrentData(paths)
     for day, params in selected.items():
         for kind in params.briefings.needed():
             parameters = params.notebook_parameters(kind)
             topic_dates = sorted(d for d, p in all_params.items() if getattr(p.briefings, kind) is not None)
-            key = briefing_key(paths, paths.notebook(kind), parameters, topic_dates, data_key, code_key)
-            if not force and _up_to_date(paths, f"{day}/{kind}", paths.briefing_html(day, kind), key):
+            parts = briefing_parts(paths, paths.notebook(kind), parameters, topic_dates, code_key)
+            reason = "forced" if force else _stale_reason(paths, f"{day}/{kind}", paths.briefing_html(day, kind), parts, data_key, current)
+            if reason is None:
                 unchanged.append((day, kind))
             else:
-                planned.append(Job(day, kind, parameters, key))
+                planned.append(Job(day, kind, parameters, fingerprints.combine(*parts.values()), reason, parts))
     return planned, unchanged
 
 
@@ -487,7 +664,7 @@ class _Workers:
     build does only after validation has passed.
     """
 
-    def __init__(self, paths: Paths, count: int, planned: int):
+    def __init__(self, paths: Paths, count: int, planned: int, keep_warm: bool = False):
         import multiprocessing
         import threading
         from concurrent.futures import ProcessPoolExecutor
@@ -498,7 +675,7 @@ class _Workers:
         self.waiting = context.Value("i", planned)
         self.idle = context.Value("i", 0, lock=False)
         self.pool = ProcessPoolExecutor(
-            max_workers=count, mp_context=context, initializer=_worker_start, initargs=(paths, self.waiting, self.idle)
+            max_workers=count, mp_context=context, initializer=_worker_start, initargs=(paths, self.waiting, self.idle, keep_warm)
         )
         # Starting the forkserver blocks until it has imported papermill, so start the
         # workers from a thread: they and their first kernels come up while this
@@ -525,6 +702,35 @@ class _Workers:
 
 def _noop() -> None:
     return None
+
+
+class Warm:
+    """What a long-running process (`briefing preview`) keeps between builds: Great
+    Expectations imported once, and worker processes that each keep a kernel with the
+    briefing package imported, ready for the next build."""
+
+    def __init__(self, paths: Paths, jobs: int = 2):
+        self.paths = paths
+        self.jobs = jobs
+        self._workers: _Workers | None = None
+
+    def engine(self):
+        """The kept validation engine (Great Expectations, set up once)."""
+        from briefing.validation import kept_engine
+
+        return kept_engine()
+
+    def workers(self) -> _Workers:
+        """The kept worker pool (started on first use)."""
+        if self._workers is None:
+            self._workers = _Workers(self.paths, self.jobs, 0, keep_warm=True)
+        return self._workers
+
+    def close(self) -> None:
+        """Stop the workers and their warm kernels."""
+        if self._workers is not None:
+            self._workers.close()
+            self._workers = None
 
 
 def _execute_all(planned: list[Job], paths: Paths, jobs: int, progress, workers: _Workers) -> dict:
