@@ -21,6 +21,7 @@ import hashlib
 import json
 import logging
 import os
+import threading
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -325,13 +326,15 @@ class Engine:
 
 
 _kept: dict[str, Engine] = {}
+_kept_lock = threading.Lock()
 
 
 def kept_engine() -> Engine:
     """The engine this process keeps (created on first use): for long-running processes."""
-    if "engine" not in _kept:
-        _kept["engine"] = Engine()
-    return _kept["engine"]
+    with _kept_lock:
+        if "engine" not in _kept:
+            _kept["engine"] = Engine()
+        return _kept["engine"]
 
 
 def dataset_key(dataset: Dataset, table: RawTable, references: dict[str, list[str]], papers: dict[str, str] | None, code: str) -> str:
