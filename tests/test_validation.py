@@ -280,3 +280,15 @@ def test_a_changed_paper_rechecks_the_figures_that_cite_it(data_copy):
     report = run_validation(data_copy, reuse=True)
     assert "figures" in report.checked
     only([str(f) for f in report.failures], "data/figures.csv", "not printed in the paper it cites", "'£634,285'")
+
+
+def test_provenance_rules_checked_together_still_name_each_file_and_line(data_copy):
+    # source_id, section and public_date are checked once for every dataset stacked together.
+    edit(data_copy, "culture_words.csv", set_cell("public_date", 1, "2023-13-01"))
+    edit(data_copy, "csp_areas.csv", set_cell("section", 2, ""))
+    edit(data_copy, "deliverables.csv", set_cell("section", 0, ""))
+    found = messages(data_copy)
+    only(found, "data/culture_words.csv", "column 'public_date'", "YYYY-MM-DD and a real date", "'2023-13-01'", "Line(s) 3")
+    only(found, "data/csp_areas.csv", "column 'section'", "a value is required", "Line(s) 4")
+    only(found, "data/deliverables.csv", "column 'section'", "a value is required", "Line(s) 2")
+    assert not [m for m in found if "csp_areas.csv" in m and "Line(s) 2" in m]

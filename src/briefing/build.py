@@ -602,31 +602,38 @@ def _build_locked(paths, all_params, selected, force, jobs, progress, report, in
             progress.stage(
                 "execute", f"Executing {len(planned)} notebook(s) with papermill, {min(jobs, len(planned))} at a time", total=len(planned)
             )
-            results = _execute_all(planned, paths, jobs, progress, workers)
+            # Each page is rendered and written as soon as its notebook is done, while the
+            # others still run: the first page is ready sooner, and rendering overlaps execution.
+            _execute_all(
+                planned, paths, jobs, progress, workers, lambda job, result: _write_page(paths, job, result, data_key, progress, report)
+            )
     finally:
         if workers is not None and warm is None:
             workers.close()
 
     if planned:
-        progress.stage("render", "Rendering pages with the house template", total=len(planned))
-        for job in planned:
-            result = results[job]
-            if not result["ok"]:
-                report.failed.append((job.meeting_date, job.kind, result["message"]))
-                progress.fail(result["message"])
-                continue
-            html = _render(job, Path(result["executed"]))
-            output = paths.briefing_html(job.meeting_date, job.kind)
-            if atomic_write(output, html):
-                report.pages_written.append(output)
-            _remember(paths, f"{job.meeting_date}/{job.kind}", output, job.key, data_key, _read_set(result), job.parts)
-            report.built.append((job.meeting_date, job.kind))
-            progress.advance("render", f"{_relative(output, paths)}")
+        order = [(job.meeting_date, job.kind) for job in planned]
+        report.built.sort(key=order.index)
         progress.done("render", f"{len(report.built)} page(s) rendered")
     else:
         progress.done("execute", "every briefing is up to date; no kernel started")
 
     _write_indexes(paths, all_params, selected, inputs, force, progress, report)
+
+
+def _write_page(paths: Paths, job: Job, result: dict, data_key: str, progress, report: BuildReport) -> None:
+    """Render one executed notebook with the house template and write its page (or report its failure)."""
+    if not result["ok"]:
+        report.failed.append((job.meeting_date, job.kind, result["message"]))
+        progress.fail(result["message"])
+        return
+    html = _render(job, Path(result["executed"]))
+    output = paths.briefing_html(job.meeting_date, job.kind)
+    if atomic_write(output, html):
+        report.pages_written.append(output)
+    _remember(paths, f"{job.meeting_date}/{job.kind}", output, job.key, data_key, _read_set(result), job.parts)
+    report.built.append((job.meeting_date, job.kind))
+    progress.advance("render", f"{_relative(output, paths)}")
 
 
 def _read_set(result: dict) -> dict | None:
@@ -683,7 +690,8 @@ class _Workers:
         self.starter = threading.Thread(target=lambda: [self.pool.submit(_noop) for _ in range(count)], daemon=True)
         self.starter.start()
 
-    def run(self, planned: list[Job], progress) -> dict:
+    def run(self, planned: list[Job], progress, finished=None) -> dict:
+        """Execute `planned`; `finished(job, result)` is called as each one completes."""
         from concurrent.futures import as_completed
 
         self.starter.join()
@@ -693,6 +701,8 @@ class _Workers:
             job = futures[future]
             results[job] = future.result()
             progress.advance("execute", f"{job.meeting_date} {job.kind}")
+            if finished is not None:
+                finished(job, results[job])
         return results
 
     def close(self) -> None:
@@ -733,10 +743,10 @@ class Warm:
             self._workers = None
 
 
-def _execute_all(planned: list[Job], paths: Paths, jobs: int, progress, workers: _Workers) -> dict:
+def _execute_all(planned: list[Job], paths: Paths, jobs: int, progress, workers: _Workers, finished=None) -> dict:
     """Execute the planned notebooks in the worker processes (never in this process, so the
-    kernels' environment never leaks into the caller)."""
-    return workers.run(planned, progress)
+    kernels' environment never leaks into the caller); `finished(job, result)` as each completes."""
+    return workers.run(planned, progress, finished)
 
 
 def _render(job: Job, executed: Path) -> str:

@@ -74,12 +74,17 @@ class _Timings:
     """Build progress that notes when each stage started and finished, for the per-save report.
 
     A stage runs from its first line to its `done` line or, without one, to the next stage.
+    Pages are rendered while other notebooks still run (each right after its own notebook),
+    so rendering is timed from a notebook's end to its page's, and taken out of "execute".
     """
 
-    def __init__(self):
+    def __init__(self, on_page=None):
         self.started: dict[str, float] = {}
         self.ended: dict[str, float] = {}
         self.messages: dict[str, str] = {}
+        self.on_page = on_page  # called with each page path as soon as it is rendered
+        self.rendering = 0.0
+        self._notebook_done = None
 
     def stage(self, name, message, total=None):
         now = time.perf_counter()
@@ -88,7 +93,15 @@ class _Timings:
         self.started.setdefault(name, now)
 
     def advance(self, name, message):
-        pass
+        now = time.perf_counter()
+        if name == "execute":
+            self._notebook_done = now
+        if name == "render":
+            if self._notebook_done is not None:
+                self.rendering += now - self._notebook_done
+                self._notebook_done = None
+            if self.on_page is not None:
+                self.on_page(message)
 
     def done(self, name, message):
         now = time.perf_counter()
@@ -105,14 +118,23 @@ class _Timings:
     @property
     def seconds(self) -> dict[str, float]:
         now = time.perf_counter()
-        return {name: self.ended.get(name, now) - start for name, start in self.started.items()}
+        seconds = {name: self.ended.get(name, now) - start for name, start in self.started.items()}
+        if self.rendering and "execute" in seconds:
+            seconds["execute"] -= self.rendering
+            seconds["render"] = seconds.get("render", 0.0) + self.rendering
+        return seconds
 
 
 def rebuild(paths: Paths, dates: list[str] | None, warm=None, reloads: Reloads | None = None, saved: list[str] | None = None) -> str:
     """One incremental build; returns what it rebuilt and why, and each stage's time (or why it stopped)."""
     from briefing.build import build
 
-    timings = _Timings()
+    def page_done(shown: str) -> None:  # reload an open page as soon as it is written
+        page = Path(shown) if Path(shown).is_absolute() else paths.root / shown
+        if reloads is not None and _inside(page, paths.briefings):
+            reloads.publish(["/" + page.relative_to(paths.briefings).as_posix()])
+
+    timings = _Timings(page_done)
     started = time.perf_counter()
     lines = [f"[{datetime.now():%H:%M:%S}] saved: {', '.join(saved)}"] if saved else []
     try:

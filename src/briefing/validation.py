@@ -29,7 +29,7 @@ from briefing.config import Paths
 from briefing.datasets import EmptyFileError, RawTable, coerce, read_raw
 from briefing.errors import DataValidationError
 from briefing.fingerprints import validation_code_fingerprint, validation_stamp
-from briefing.schema import Dataset, Dictionary, load_dictionary
+from briefing.schema import PROVENANCE_COLUMNS, Dataset, Dictionary, load_dictionary
 
 log = logging.getLogger(__name__)
 
@@ -113,12 +113,14 @@ def _context():
     return context
 
 
-def build_suites(dataset: Dataset, present: list[str], references: dict[str, list[str]]):
+def build_suites(dataset: Dataset, present: list[str], references: dict[str, list[str]], shared: tuple[str, ...] = ()):
     """The two expectation suites for a dataset, from its declaration.
 
     `raw` runs on the CSV's text (presence, types, allowed values, keys, references);
     `typed` runs on converted values (ranges and row rules). Each expectation carries
-    `meta.column` and `meta.rule` so failures can be told in plain words.
+    `meta.column` and `meta.rule` so failures can be told in plain words. The column
+    rules of the `shared` columns are left out: they are checked once for many datasets
+    (see `Engine.check_all`).
     """
     import great_expectations as gx
     import great_expectations.expectations as gxe
@@ -128,9 +130,10 @@ def build_suites(dataset: Dataset, present: list[str], references: dict[str, lis
 
     raw = gx.ExpectationSuite(name=f"{dataset.name}.raw")
     typed = gx.ExpectationSuite(name=f"{dataset.name}.typed")
-    raw.add_expectation(gxe.ExpectTableRowCountToBeBetween(min_value=1, meta=meta(None, "the file has no rows")))
+    if dataset.file:
+        raw.add_expectation(gxe.ExpectTableRowCountToBeBetween(min_value=1, meta=meta(None, "the file has no rows")))
     for column in dataset.columns.values():
-        if column.name not in present:
+        if column.name not in present or column.name in shared:
             continue
         name = column.name
         if column.required:
@@ -282,6 +285,32 @@ def _failures_from(result, table: RawTable) -> list[Failure]:
     return failures
 
 
+def _stacked_failures(result, owners: list[tuple[RawTable, int]], tables: list[RawTable]) -> list[Failure]:
+    """Failures of a suite run on several datasets stacked together, told per dataset."""
+    failures = []
+    for outcome in result.results:
+        if outcome.success:
+            continue
+        info = outcome.expectation_config.meta or {}
+        if outcome.exception_info and outcome.exception_info.get("raised_exception"):
+            message = outcome.exception_info.get("exception_message") or "could not be checked"
+            failures += [Failure(t.dataset.file, info.get("column"), f"{info.get('rule')} (check failed: {message})") for t in tables]
+            continue
+        details = outcome.result or {}
+        found: dict[str, tuple[RawTable, list, set]] = {}
+        for index, value in zip(details.get("unexpected_index_list") or [], details.get("unexpected_list") or [], strict=False):
+            if not isinstance(index, int) or index >= len(owners):
+                continue
+            table, row = owners[index]
+            _, values, lines = found.setdefault(table.dataset.file, (table, [], set()))
+            if value not in values:
+                values.append(value)
+            lines.add(table.line_of(row))
+        for file, (_, values, lines) in found.items():
+            failures.append(Failure(file, info.get("column"), info.get("rule", outcome.expectation_config.type), values, sorted(lines)))
+    return failures
+
+
 def _structure_failures(table: RawTable) -> list[Failure]:
     expected = table.dataset.column_names
     failures = []
@@ -312,16 +341,46 @@ class Engine:
     def __init__(self):
         self.runner = _Runner(_context())
 
-    def check(self, table: RawTable, references: dict[str, list[str]]) -> list[Failure]:
-        """Every declared rule of one dataset (structure, raw suite, typed suite)."""
+    def check(self, table: RawTable, references: dict[str, list[str]], shared: tuple[str, ...] = ()) -> list[Failure]:
+        """Every declared rule of one dataset (structure, raw suite, typed suite), but the
+        column rules of `shared` columns."""
         failures = _structure_failures(table)
         present = [c for c in table.header if c in table.dataset.columns]
-        raw_suite, typed_suite = build_suites(table.dataset, present, references)
+        raw_suite, typed_suite = build_suites(table.dataset, present, references, shared)
         frame = table.frame[present]
         failures += _failures_from(self.runner.run(frame, raw_suite), table)
         if typed_suite.expectations and len(frame):
             typed = coerce(frame, table.dataset)
             failures += _failures_from(self.runner.run(typed, typed_suite), table)
+        return failures
+
+    def check_all(self, tables: list[RawTable], references: dict[str, list[str]]) -> list[Failure]:
+        """Every declared rule of each dataset.
+
+        The provenance columns (source_id, section, public_date) are declared alike in
+        every dataset that has them, so their rules run once, on those columns of all
+        such datasets stacked together: the same rules, with a fraction of Great
+        Expectations' cost per expectation. Each failure still names its own file and lines.
+        """
+        batched = [t for t in tables if t.dataset.provenance and all(c in t.header for c in PROVENANCE_COLUMNS)]
+        failures = []
+        for table in tables:
+            failures += self.check(table, references, PROVENANCE_COLUMNS if table in batched else ())
+        if batched:
+            failures += self._check_provenance(batched, references)
+        return failures
+
+    def _check_provenance(self, tables: list[RawTable], references: dict[str, list[str]]) -> list[Failure]:
+        import pandas as pd
+
+        columns = {name: tables[0].dataset.columns[name] for name in PROVENANCE_COLUMNS}
+        stacked = Dataset(name="provenance", file="", description="", key=(), columns=columns, provenance=False)
+        raw_suite, typed_suite = build_suites(stacked, list(PROVENANCE_COLUMNS), references)
+        frame = pd.concat([t.frame[list(PROVENANCE_COLUMNS)] for t in tables], ignore_index=True)
+        owners = [(table, row) for table in tables for row in range(len(table.frame))]
+        failures = _stacked_failures(self.runner.run(frame, raw_suite), owners, tables)
+        if typed_suite.expectations and len(frame):
+            failures += _stacked_failures(self.runner.run(coerce(frame, stacked), typed_suite), owners, tables)
         return failures
 
 
@@ -406,8 +465,7 @@ def run_validation(paths: Paths, reuse: bool = False, engine: Engine | None = No
     checked = [name for name in tables if not (reuse and _dataset_stamp(paths, keys[name]).exists())]
     if checked:
         engine = engine or Engine()
-        for name in checked:
-            failures += engine.check(tables[name], references)
+        failures += engine.check_all([tables[name] for name in checked], references)
     if not failures:
         from briefing.trace import trace_failures
 
