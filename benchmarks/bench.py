@@ -975,7 +975,7 @@ def write_report(measurements: list[Measurement], args, started, load_before, lo
         f"Status: **{status}**.",
         "",
         f"Measured {started:%Y-%m-%d %H:%M %Z} with `benchmarks/bench.py --runs {args.runs} --only {','.join(sorted({m.group for m in measurements}))}` "
-        "(`make bench` runs all five measurements five times). How to run it and what each number means: "
+        "(`make bench` runs every measurement five times). How to run it and what each number means: "
         "[benchmarks/README.md](benchmarks/README.md).",
         "",
         "## Machine",
@@ -1041,7 +1041,10 @@ def write_report(measurements: list[Measurement], args, started, load_before, lo
     for m in measurements:
         if m.group in "aed" and m.runs:
             stages = [_stages(r) for r in m.runs]
-            names = [n for n in ("start-up", "params", "validate", "execute", "render", "index") if any(n in s for s in stages)]
+            for s in stages:  # each page is rendered as soon as its notebook is done, so the two stages interleave
+                if "execute" in s or "render" in s:
+                    s["execute + render"] = s.pop("execute", 0.0) + s.pop("render", 0.0)
+            names = [n for n in ("start-up", "params", "validate", "execute + render", "index") if any(n in s for s in stages)]
             cells = ", ".join(f"{n} {statistics.median([s.get(n, 0.0) for s in stages]):.1f}" for n in names)
             stage_rows.append(f"| {m.title} | {cells} |")
     if stage_rows:
@@ -1050,7 +1053,8 @@ def write_report(measurements: list[Measurement], args, started, load_before, lo
             "## Where a build's time goes",
             "",
             "Median seconds per stage, from the CLI's own log timestamps (start-up = process start to the first log line: "
-            "Python, click and the package's imports; each stage runs from its first line to the next stage's first line, so work done between stages, such as starting the worker pool after the params check, counts in the earlier stage).",
+            "Python, click and the package's imports; each stage runs from its first line to the next stage's first line, so work done between stages, such as starting the worker pool after the params check, counts in the earlier stage). "
+            "Execution and rendering are one figure: each page is rendered in the build's own process as soon as its notebook is done, while the other notebooks still run.",
             "",
             "| measurement | stages (s) |",
             "|---|---|",
