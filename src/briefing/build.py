@@ -176,6 +176,7 @@ WARM_UP = """
 import briefing
 import altair, pandas, vl_convert
 import briefing.charts, briefing.comms, briefing.communities, briefing.context, briefing.culture, briefing.precept
+import briefing.params, briefing.validation, holidays, holidays.countries.united_kingdom
 vl_convert.vegalite_to_svg({"data": {"values": [{"a": 1}]}, "mark": "bar", "encoding": {"x": {"field": "a", "type": "quantitative"}}})
 """
 
