@@ -223,3 +223,133 @@ def test_an_as_at_reading_has_no_period_end(data_copy):
 def test_a_figure_of_an_unknown_measure(data_copy):
     edit(data_copy, "figures.csv", set_cell("measure_key", 0, "no_such_measure"))
     only(messages(data_copy), "data/figures.csv", "column 'measure_key'", "measures.csv", "'no_such_measure'", "Line(s) 2")
+
+
+# ----- validation per dataset --------------------------------------------------------------
+
+
+def dependants(paths, *names):
+    """Datasets with a column that references one of `names` (from data/dictionary.yaml)."""
+    from briefing.schema import load_dictionary
+
+    declared = load_dictionary(paths.dictionary).datasets
+    return {
+        dataset.name
+        for dataset in declared.values()
+        for column in dataset.columns.values()
+        if column.references and column.references.split(".")[0] in names
+    }
+
+
+def good_run(paths):
+    from briefing.validation import remember
+
+    report = run_validation(paths, reuse=True)
+    assert report.ok, "\n".join(map(str, report.failures))
+    remember(paths, report)
+    return report
+
+
+def test_an_unchanged_dataset_is_not_checked_again(data_copy):
+    first = good_run(data_copy)
+    assert set(first.checked) == set(first.rows), "a first run checks every dataset"
+    again = run_validation(data_copy, reuse=True)
+    assert again.ok and again.checked == []
+    assert run_validation(data_copy).checked == list(first.rows), "without reuse every dataset is checked"
+
+
+def test_editing_one_dataset_revalidates_only_it(data_copy):
+    good_run(data_copy)
+    assert "questions" not in dependants(data_copy, "questions")
+    edit(data_copy, "questions.csv", set_cell("gist", 6, "A reworded gist of the question."))
+    report = run_validation(data_copy, reuse=True)
+    assert report.ok
+    assert set(report.checked) == {"questions"} | dependants(data_copy, "questions")
+
+
+def test_editing_referenced_values_revalidates_the_datasets_that_reference_them(data_copy):
+    good_run(data_copy)
+
+    def add_meeting(header, body):
+        row = list(body[-1])
+        row[header.index("meeting_date")] = "2030-01-15"
+        return header, body + [row]
+
+    edit(data_copy, "meetings.csv", add_meeting)
+    report = run_validation(data_copy, reuse=True)
+    assert report.ok, "\n".join(map(str, report.failures))
+    expected = {"meetings"} | dependants(data_copy, "meetings")
+    assert len(expected) > 1
+    assert set(report.checked) == expected
+
+
+def test_a_broken_edit_is_caught_after_a_cached_good_run(data_copy):
+    good_run(data_copy)
+    edit(data_copy, "deliverables.csv", set_cell("status", 0, "nearly done"))
+    with pytest.raises(DataValidationError) as error:
+        validate(data_copy)
+    assert "data/deliverables.csv" in str(error.value) and "nearly done" in str(error.value)
+    # Putting the good value back needs no check: those exact inputs passed before.
+    edit(data_copy, "deliverables.csv", set_cell("status", 0, "complete"))
+    report = run_validation(data_copy, reuse=True)
+    assert report.ok
+
+
+def test_a_changed_paper_rechecks_the_figures_that_cite_it(data_copy):
+    good_run(data_copy)
+    with open(data_copy.data / "figures.csv", newline="", encoding="utf-8") as handle:
+        row = next(r for r in csv.DictReader(handle) if r["as_printed"] == "£634,285")
+    with open(data_copy.data / "sources.csv", newline="", encoding="utf-8") as handle:
+        paper = next(r["file_name"] for r in csv.DictReader(handle) if r["source_id"] == row["source_id"])
+    text = (data_copy.raw_papers / paper).read_text(encoding="utf-8")
+    (data_copy.raw_papers / paper).write_text(text.replace("634,285", "634,000"), encoding="utf-8")
+    report = run_validation(data_copy, reuse=True)
+    assert "figures" in report.checked
+    only([str(f) for f in report.failures], "data/figures.csv", "not printed in the paper it cites", "'£634,285'")
+
+
+def test_provenance_rules_checked_together_still_name_each_file_and_line(data_copy):
+    # source_id, section and public_date are checked once for every dataset stacked together.
+    edit(data_copy, "culture_words.csv", set_cell("public_date", 1, "2023-13-01"))
+    edit(data_copy, "csp_areas.csv", set_cell("section", 2, ""))
+    edit(data_copy, "deliverables.csv", set_cell("section", 0, ""))
+    found = messages(data_copy)
+    only(found, "data/culture_words.csv", "column 'public_date'", "YYYY-MM-DD and a real date", "'2023-13-01'", "Line(s) 3")
+    only(found, "data/csp_areas.csv", "column 'section'", "a value is required", "Line(s) 4")
+    only(found, "data/deliverables.csv", "column 'section'", "a value is required", "Line(s) 2")
+    assert not [m for m in found if "csp_areas.csv" in m and "Line(s) 2" in m]
+
+
+def test_a_changed_unit_in_measures_rechecks_the_figures_that_look_it_up(data_copy):
+    # A figure's row rules see its measure's unit (the dictionary's `lookup`), so a figure
+    # is rechecked when measures.csv changes, even though no measure_key did.
+    good_run(data_copy)
+    with open(data_copy.data / "figures.csv", newline="", encoding="utf-8") as handle:
+        big = next(r for r in csv.DictReader(handle) if float(r["value"]) > 100)
+    with open(data_copy.data / "measures.csv", newline="", encoding="utf-8") as handle:
+        position = next(i for i, r in enumerate(csv.DictReader(handle)) if r["measure_key"] == big["measure_key"])
+    edit(data_copy, "measures.csv", set_cell("unit", position, "percent"))
+    report = run_validation(data_copy, reuse=True)
+    assert "figures" in report.checked
+    only([str(f) for f in report.failures], "data/figures.csv", "a percentage lies between 0 and 100")
+
+
+def test_a_changed_section_index_rechecks_the_datasets_that_cite_its_paper(data_copy):
+    from briefing.paper_index import index_path
+
+    good_run(data_copy)
+    with open(data_copy.data / "figures.csv", newline="", encoding="utf-8") as handle:
+        cited = next(r["source_id"] for r in csv.DictReader(handle))
+    with open(data_copy.data / "sources.csv", newline="", encoding="utf-8") as handle:
+        paper = next(r["file_name"] for r in csv.DictReader(handle) if r["source_id"] == cited)
+    index = index_path(data_copy.raw_papers / paper)
+    index.write_text(index.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    report = run_validation(data_copy, reuse=True)
+    assert {"sources", "figures"} <= set(report.checked)
+    from briefing.schema import load_dictionary
+
+    citing = set()
+    for dataset in load_dictionary(data_copy.dictionary).datasets.values():
+        with open(data_copy.data / dataset.file, newline="", encoding="utf-8") as handle:
+            citing |= {dataset.name for r in csv.DictReader(handle) if r.get("source_id") == cited}
+    assert set(report.checked) <= citing | {"sources"} | dependants(data_copy, "sources"), "only the datasets that cite the paper"

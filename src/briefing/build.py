@@ -56,6 +56,8 @@ class Job:
     kind: str
     parameters: dict
     key: str
+    reason: str = "forced"
+    parts: dict = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -85,6 +87,7 @@ class BuildReport:
     unchanged: list[tuple[str, str]] = field(default_factory=list)
     failed: list[tuple[str, str, str, str]] = field(default_factory=list)  # date, kind, message, reason
     pages_written: list[Path] = field(default_factory=list)
+    reasons: dict[tuple[str, str], str] = field(default_factory=dict)
     validated: bool = False
     seconds: float = 0.0
 
@@ -176,21 +179,68 @@ def _up_to_date(paths: Paths, name: str, output: Path, key: str) -> bool:
     return saved.get("key") == key and saved.get("sha256") == fingerprints.fingerprint([output])
 
 
-def _remember(paths: Paths, name: str, output: Path, key: str) -> None:
+def _remember(
+    paths: Paths, name: str, output: Path, key: str, data_key: str | None = None, reads: dict | None = None, parts: dict | None = None
+) -> None:
     record = _record_path(paths, name)
     record.parent.mkdir(parents=True, exist_ok=True)
-    record.write_text(json.dumps({"key": key, "sha256": fingerprints.fingerprint([output])}))
+    saved = {"key": key, "sha256": fingerprints.fingerprint([output])}
+    if data_key is not None:
+        saved.update(data=data_key, reads=reads, parts=parts)
+    record.write_text(json.dumps(saved))
 
 
-def briefing_key(paths: Paths, notebook: Path, parameters: dict, topic_dates: list[str], data_key: str, code_key: str) -> str:
-    """Fingerprint of everything one briefing page depends on."""
-    return fingerprints.combine(
-        fingerprints.fingerprint([notebook]),
-        json.dumps(parameters, sort_keys=True),
-        ",".join(topic_dates),  # "since the last meeting" depends on the other meetings on this topic
-        data_key,
-        code_key,
-    )
+def briefing_parts(paths: Paths, notebook: Path, parameters: dict, topic_dates: list[str], code_key: str) -> dict[str, str]:
+    """Fingerprints of what one briefing page depends on besides the data it reads (its
+    read-set, checked by `_stale_reason`), named as a changed one is reported."""
+    return {
+        "its notebook": fingerprints.fingerprint([notebook]),
+        "its params": json.dumps(parameters, sort_keys=True),
+        # "since the last meeting" depends on the other meetings on this topic
+        "the meetings with this briefing": ",".join(topic_dates),
+        "the package code, templates or libraries": code_key,
+    }
+
+
+class _CurrentData:
+    """The data as it is now, loaded once and only if a read-set must be checked."""
+
+    def __init__(self, paths: Paths):
+        self.paths = paths
+        self._data = None
+
+    def changed_reads(self, reads: dict) -> list[str]:
+        from briefing.datasets import changed_reads, load_data
+
+        if self._data is None:
+            try:
+                self._data = load_data(self.paths)
+            except Exception:  # unreadable data: validation will say why; rebuild meanwhile
+                return ["the data (it cannot be read)"]
+        return changed_reads(self._data, reads)
+
+
+def _stale_reason(paths: Paths, name: str, output: Path, parts: dict, data_key: str, current: _CurrentData) -> str | None:
+    """Why a briefing page must be rebuilt, or None when it is up to date: its notebook,
+    params, code and templates are unchanged and each read it made returns the same rows."""
+    record = _record_path(paths, name)
+    if not (record.exists() and output.exists()):
+        return "not built yet"
+    try:
+        saved = json.loads(record.read_text())
+    except ValueError:
+        return "its build record is unreadable"
+    if saved.get("key") != fingerprints.combine(*parts.values()):
+        earlier = saved.get("parts") or {}
+        return ", ".join(name for name, part in parts.items() if earlier.get(name) != part) + " changed"
+    if saved.get("sha256") != fingerprints.fingerprint([output]):
+        return "its page was changed outside the build"
+    if saved.get("data") == data_key:
+        return None
+    if not isinstance(saved.get("reads"), dict):
+        return "the data changed and its read-set is unknown"
+    changed = current.changed_reads(saved["reads"])
+    return f"data it reads changed: {', '.join(changed)}" if changed else None
 
 
 # Imported into each kernel before it is handed a notebook: the libraries every briefing
@@ -200,6 +250,7 @@ WARM_UP = """
 import briefing
 import altair, pandas, vl_convert
 import briefing.charts, briefing.context, briefing.words, MODULES
+import briefing.params, briefing.validation, holidays, holidays.countries.united_kingdom
 vl_convert.vegalite_to_svg({"data": {"values": [{"a": 1}]}, "mark": "bar", "encoding": {"x": {"field": "a", "type": "quantitative"}}})
 """
 WARM_UP_TIMEOUT_SECONDS = 300
@@ -211,10 +262,15 @@ _jobs_waiting = None
 _kernels_idle = None
 
 
-def _worker_start(paths: Paths, waiting, idle, log_file: Path | None = None, verbose: bool = False) -> None:
-    """Worker process start: set the kernels' environment and warm the first kernel."""
+def _worker_start(paths: Paths, waiting, idle, log_file: Path | None = None, verbose: bool = False, keep_warm: bool = False) -> None:
+    """Worker process start: set the kernels' environment and warm the first kernel.
+
+    With `keep_warm` (a pool kept between builds) the worker always has a warm kernel
+    ready: a fresh one is started in the background after each job.
+    """
     global _jobs_waiting, _kernels_idle
     _jobs_waiting, _kernels_idle = waiting, idle
+    _warm["keep"] = keep_warm
     _child_process_start(log_file, verbose)
     # SIGTERM (sent by the build when it is interrupted) unwinds the running job, so its
     # kernel is shut down, and then this worker exits; the warm kernel goes with it.
@@ -228,7 +284,10 @@ def _worker_start(paths: Paths, waiting, idle, log_file: Path | None = None, ver
 
     # Shut down a warmed kernel no job used when the worker exits.
     Finalize(None, _shutdown_warm_kernel, exitpriority=10)
-    _warm_next(paths)
+    if keep_warm:
+        _warm["kernel"] = _start_kernel(paths)
+    else:
+        _warm_next(paths)
 
 
 def _child_process_start(log_file: Path | None, verbose: bool) -> None:
@@ -318,20 +377,27 @@ def _warm_up(manager) -> None:
 
 
 async def _warm_up_async(manager) -> None:
+    await _execute_quietly(manager, WARM_UP, WARM_UP_TIMEOUT_SECONDS)
+
+
+async def _execute_quietly(manager, code: str, timeout: float) -> dict | None:
+    """Run `code` in the kernel on the shell channel alone; its reply, or None when none
+    came within `timeout` seconds or the kernel died first."""
     from jupyter_client.asynchronous import AsyncKernelClient
 
     client = AsyncKernelClient(parent=manager, **manager.get_connection_info(session=True))
     client.start_channels(shell=True, iopub=False, stdin=False, hb=False, control=False)
     try:
-        request = client.execute(WARM_UP, silent=True, store_history=False)
-        deadline = time.monotonic() + WARM_UP_TIMEOUT_SECONDS
+        request = client.execute(code, silent=True, store_history=False)
+        deadline = time.monotonic() + timeout
         while time.monotonic() < deadline and _kernel_process_running(manager):
             try:
                 reply = await client.get_shell_msg(timeout=0.5)
             except queue.Empty:
                 continue
             if reply.get("parent_header", {}).get("msg_id") == request:
-                return
+                return reply
+        return None
     finally:
         client.stop_channels()
 
@@ -374,22 +440,30 @@ def execute_job(job: Job, paths: Paths) -> dict:
 
     Each notebook gets a kernel of its own, used once and shut down, so no state passes
     between briefings. While it runs, the next kernel warms up if any job is still waiting.
-    Returns {"ok": True, "executed", "seconds"} or {"ok": False, "message", "reason"}, where
-    reason is "error" (the notebook raised) or "kernel" (its kernel died).
+    In a kept pool (`Warm`) a warm kernel is taken and its successor warmed after the job.
+    Returns {"ok": True, "executed", "reads", "seconds"} (reads: the file of its read-set, or
+    None) or {"ok": False, "message", "reason"}, where reason is "error" (the notebook
+    raised) or "kernel" (its kernel died).
     """
     import papermill
     from nbclient.exceptions import DeadKernelError
     from papermill.exceptions import PapermillExecutionError
 
-    with _jobs_waiting.get_lock():
-        _jobs_waiting.value -= 1
+    executed = paths.executed / job.meeting_date / f"{job.kind}.ipynb"
+    reads = executed.with_suffix(".reads.json")
+    if not _warm.get("keep"):
+        with _jobs_waiting.get_lock():
+            _jobs_waiting.value -= 1
     started = time.perf_counter()
     kernel = None
     try:
-        kernel = _take_kernel(paths)
-        _warm_next(paths)
-        executed = paths.executed / job.meeting_date / f"{job.kind}.ipynb"
+        if _warm.get("keep"):
+            kernel = _take_kept_kernel(paths)
+        else:
+            kernel = _take_kernel(paths)
+            _warm_next(paths)
         executed.parent.mkdir(parents=True, exist_ok=True)
+        reads.unlink(missing_ok=True)
         papermill.execute_notebook(
             str(paths.notebook(job.kind)),
             str(executed),
@@ -426,10 +500,36 @@ def execute_job(job: Job, paths: Paths) -> dict:
             reason = "error"
         message = f"notebooks/{job.kind}.ipynb could not run for {job.meeting_date}: {type(error).__name__}: {_one_line(str(error))}; the last good page is unchanged."
         return {"ok": False, "reason": reason, "message": message, "seconds": time.perf_counter() - started}
+    else:
+        _save_read_set(kernel, reads)
     finally:
         if kernel is not None:
-            _close_kernel(kernel)
-    return {"ok": True, "executed": str(executed), "seconds": time.perf_counter() - started}
+            if _warm.get("keep"):
+                _replace_kept_kernel(kernel, paths)
+            else:
+                _close_kernel(kernel)
+    return {
+        "ok": True,
+        "executed": str(executed),
+        "reads": str(reads) if reads.exists() else None,
+        "seconds": time.perf_counter() - started,
+    }
+
+
+def _save_read_set(kernel, path: Path) -> None:
+    """Ask the kernel, its notebook done, to write what it read through briefing.datasets.Data.
+
+    Without a read-set the page is rebuilt on any data change, so a failure here only
+    costs time later.
+    """
+    code = f"import briefing.datasets as _datasets\n_datasets.save_read_set({str(path)!r})"
+    replies: list = []
+    # Its own thread, so asyncio.run has a thread with no event loop of its own.
+    asking = threading.Thread(target=lambda: replies.append(asyncio.run(_execute_quietly(kernel, code, 30))), daemon=True)
+    asking.start()
+    asking.join()
+    if not replies or replies[0] is None or replies[0]["content"].get("status") != "ok":
+        path.unlink(missing_ok=True)
 
 
 def _one_line(text: str) -> str:
@@ -449,11 +549,45 @@ def _source_cell_number(executed: Path, cell_index: int) -> int:
     return cell_index if injected and cell_index > injected[0] else cell_index + 1
 
 
-def _shutdown_warm_kernel() -> None:
+def _take_kept_kernel(paths: Paths):
+    """The kept pool's warm kernel (or a fresh one if it died), its warm-up done."""
+    starting = _warm.pop("starting", None)
+    if starting is not None:
+        starting.join()
     kernel, _warm["kernel"] = _warm["kernel"], None
     if kernel is not None:
-        with _jobs_waiting.get_lock():
-            _kernels_idle.value -= 1
+        kernel.warming.join()
+        if _kernel_process_running(kernel):
+            return kernel
+        _close_kernel(kernel)
+    kernel = _start_kernel(paths)
+    kernel.warming.join()
+    return kernel
+
+
+def _replace_kept_kernel(used, paths: Paths) -> None:
+    """Shut the used kernel down and warm its successor in the background, so the job's
+    result goes back at once and the next build finds a warm kernel."""
+
+    def replace() -> None:
+        _close_kernel(used)
+        successor = _start_kernel(paths)
+        successor.warming.join()
+        _warm["kernel"] = successor
+
+    _warm["starting"] = threading.Thread(target=replace, name="kernel replacement", daemon=True)
+    _warm["starting"].start()
+
+
+def _shutdown_warm_kernel() -> None:
+    starting = _warm.pop("starting", None)
+    if starting is not None:
+        starting.join()
+    kernel, _warm["kernel"] = _warm["kernel"], None
+    if kernel is not None:
+        if not _warm.get("keep"):
+            with _jobs_waiting.get_lock():
+                _kernels_idle.value -= 1
         _close_kernel(kernel)
 
 
@@ -482,6 +616,7 @@ def build(
     jobs: int = 2,
     progress=None,
     verbose: bool = False,
+    warm: Warm | None = None,
 ) -> BuildReport:
     """Build the briefings of `dates` (every meeting in params/ when None).
 
@@ -490,11 +625,14 @@ def build(
     DiskFullError or OutputNotWritableError if pages cannot be written (none is replaced);
     and, after the build, NotebookError or KernelDiedError when a briefing failed (the
     others are still written). Library warnings and the worker processes' output go to a
-    log file under build/logs/ (to the console as well with `verbose`).
+    log file under build/logs/ (to the console as well with `verbose`). `warm` is what a
+    long-running process keeps between builds (see `Warm`).
     """
     started = time.perf_counter()
     progress = progress or _LogProgress()
     report = BuildReport()
+    if warm is not None and warm.paths != paths:
+        warm = None  # kept workers write into the folders they were started for
 
     inputs = Inputs.of(paths)
     whole_key = None if force else _whole_build_key(paths, dates, inputs)
@@ -538,7 +676,7 @@ def build(
                     except Timeout:
                         raise BuildLockedError("another build held the workbook for over 30 minutes; check for a stuck process") from None
                 held.append(lock)
-            _build_locked(paths, all_params, selected, force, jobs, progress, report, inputs, log_file, verbose)
+            _build_locked(paths, all_params, selected, force, jobs, progress, report, inputs, log_file, verbose, warm)
         except Exception as error:
             if not isinstance(error, BriefingError):
                 log.error("unexpected error", exc_info=True, extra=FILE_ONLY)
@@ -676,12 +814,17 @@ def _remember_build(paths: Paths, key: str, report: BuildReport) -> None:
     record.write_text(json.dumps({"key": key, "outputs": _outputs(paths), "unchanged": unchanged}))
 
 
-def _validate(paths: Paths, progress, force: bool = False, log_file: Path | None = None, verbose: bool = False) -> bool:
+def _validate(paths: Paths, progress, force: bool = False, log_file: Path | None = None, verbose: bool = False, engine=None) -> bool:
     stamp = fingerprints.validation_stamp(paths.cache, paths.data)
     if stamp.exists() and not force:
         progress.done("validate", "data unchanged since it last passed validation")
         return False
     progress.stage("validate", "Validating data with Great Expectations")
+    if engine is not None:  # a long-running process keeps Great Expectations loaded
+        outcome = _validate_in_child(paths, True, engine)
+        _raise_failures(outcome)
+        progress.done("validate", _validated_words(outcome))
+        return True
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
@@ -691,19 +834,23 @@ def _validate(paths: Paths, progress, force: bool = False, log_file: Path | None
         max_workers=1, mp_context=multiprocessing.get_context("spawn"), initializer=_child_process_start, initargs=(log_file, verbose)
     )
     try:
-        outcome = child.submit(_validate_in_child, paths).result()
+        outcome = child.submit(_validate_in_child, paths, not force).result()
     except BaseException:
         _terminate(child)  # interrupted: do not wait for the validation to finish
         raise
     finally:
         child.shutdown(wait=True, cancel_futures=True)
+    _raise_failures(outcome)
+    progress.done("validate", _validated_words(outcome))
+    return True
+
+
+def _raise_failures(outcome: dict) -> None:
     if outcome["failures"]:
         from briefing.errors import DataValidationError
         from briefing.validation import Failure
 
         raise DataValidationError([Failure(**failure) for failure in outcome["failures"]])
-    progress.done("validate", f"{len(outcome['rows'])} datasets valid")
-    return True
 
 
 def _terminate(pool) -> None:
@@ -713,83 +860,118 @@ def _terminate(pool) -> None:
             process.terminate()
 
 
-def _validate_in_child(paths: Paths) -> dict:
-    """Validate every dataset and remember a success (run in a child process)."""
+def _validated_words(outcome: dict) -> str:
+    checked, total = len(outcome["checked"]), len(outcome["rows"])
+    if checked == total:
+        return f"{total} datasets valid"
+    return (
+        f"{total} datasets valid ({checked} checked: {', '.join(outcome['checked']) or 'none'}; the others are unchanged since they passed)"
+    )
+
+
+def _validate_in_child(paths: Paths, reuse: bool = True, engine=None) -> dict:
+    """Validate the datasets (reusing each unchanged dataset's earlier pass when `reuse`)
+    and remember a success (run in a child process, or in a long-running one with its
+    kept `engine`)."""
     from dataclasses import asdict
 
     from briefing.validation import remember, run_validation
 
-    report = run_validation(paths)
+    report = run_validation(paths, reuse=reuse, engine=engine)
     if report.ok:
         remember(paths, report)
-    return {"rows": report.rows, "failures": [asdict(failure) for failure in report.failures]}
+    return {"rows": report.rows, "checked": report.checked, "failures": [asdict(failure) for failure in report.failures]}
 
 
-def _build_locked(paths, all_params, selected, force, jobs, progress, report, inputs: Inputs, log_file=None, verbose=False) -> None:
+def _build_locked(
+    paths, all_params, selected, force, jobs, progress, report, inputs: Inputs, log_file=None, verbose=False, warm: Warm | None = None
+) -> None:
     data_key, code_key = inputs.data, inputs.code
     planned, report.unchanged = plan(paths, all_params, selected, force, data_key, code_key)
+    report.reasons = {(job.meeting_date, job.kind): job.reason for job in planned}
     # Workers and their first kernels start now and warm up while the data is validated;
     # no notebook runs unless validation passes.
-    workers = _Workers(paths, min(jobs, len(planned)), len(planned), log_file, verbose) if planned else None
+    if warm is not None:
+        workers = warm.workers(log_file, verbose) if planned else None
+    else:
+        workers = _Workers(paths, min(jobs, len(planned)), len(planned), log_file, verbose) if planned else None
+    pages = PageSet()
+    rendered: list[tuple[Job, Path, dict]] = []
+
+    def finished(job: Job, result: dict) -> None:
+        # Each page is rendered as soon as its notebook is done, while the others still
+        # run, so rendering overlaps execution; every page goes into place together below.
+        if "render" not in started_stages:
+            started_stages.add("render")
+            progress.stage("render", "Rendering pages with the house template", total=len(planned))
+        if not result["ok"]:
+            report.failed.append((job.meeting_date, job.kind, result["message"], result.get("reason", "error")))
+            return
+        output = paths.briefing_html(job.meeting_date, job.kind)
+        pages.add(output, _render(job, Path(result["executed"])))
+        rendered.append((job, output, result))
+        progress.advance("render", f"{_relative(output, paths)}")
+
+    started_stages: set[str] = set()
     try:
-        report.validated = _validate(paths, progress, force, log_file, verbose)
+        report.validated = _validate(paths, progress, force, log_file, verbose, warm.engine() if warm else None)
         if planned:
             progress.stage(
                 "execute", f"Executing {len(planned)} notebook(s) with papermill, {min(jobs, len(planned))} at a time", total=len(planned)
             )
-            results = _execute_all(planned, paths, jobs, progress, workers)
-            failures = sum(not result["ok"] for result in results.values())
+            _execute_all(planned, paths, jobs, progress, workers, finished)
+            failures = len(report.failed)
             progress.done("execute", f"{len(planned) - failures} notebook(s) executed" + (f", {failures} failed" if failures else ""))
     except BaseException:
-        if workers is not None:
+        if workers is not None and warm is None:
             workers.stop()
         raise
-    if workers is not None:
+    if workers is not None and warm is None:
         workers.close()
 
-    pages = PageSet()
     if planned:
-        progress.stage("render", "Rendering pages with the house template", total=len(planned))
-        rendered = []
-        for job in planned:
-            result = results[job]
-            if not result["ok"]:
-                report.failed.append((job.meeting_date, job.kind, result["message"], result.get("reason", "error")))
-                continue
-            output = paths.briefing_html(job.meeting_date, job.kind)
-            pages.add(output, _render(job, Path(result["executed"])))
-            rendered.append((job, output))
-            progress.advance("render", f"{_relative(output, paths)}")
         progress.done("render", f"{len(rendered)} page(s) rendered")
     else:
         progress.done("execute", "every briefing is up to date; no kernel started")
-        rendered = []
 
     index_records = _write_indexes(paths, all_params, selected, inputs, force, progress, pages)
     # Every page of this build goes into place together, or none does.
     report.pages_written.extend(pages.commit())
-    for job, output in rendered:
-        _remember(paths, f"{job.meeting_date}/{job.kind}", output, job.key)
+    written = getattr(progress, "written", None)
+    if written is not None:  # e.g. preview, which reloads the open pages
+        written(list(report.pages_written))
+    order = [(job.meeting_date, job.kind) for job in planned]
+    for job, output, result in sorted(rendered, key=lambda item: order.index((item[0].meeting_date, item[0].kind))):
+        _remember(paths, f"{job.meeting_date}/{job.kind}", output, job.key, data_key, _read_set(result), job.parts)
         report.built.append((job.meeting_date, job.kind))
     for name, path, key in index_records:
         _remember(paths, name, path, key)
 
 
+def _read_set(result: dict) -> dict | None:
+    try:
+        return json.loads(Path(result["reads"]).read_text(encoding="utf-8")) if result.get("reads") else None
+    except (OSError, ValueError):
+        return None
+
+
 def plan(
     paths: Paths, all_params: dict, selected: dict, force: bool, data_key: str, code_key: str
 ) -> tuple[list[Job], list[tuple[str, str]]]:
-    """The briefings to execute, and those already up to date with their inputs."""
+    """The briefings to execute (each with the reason), and those already up to date."""
     planned: list[Job] = []
     unchanged: list[tuple[str, str]] = []
+    current = _CurrentData(paths)
     for day, params in selected.items():
         for kind in params.briefings.needed():
             parameters = params.notebook_parameters(kind)
             topic_dates = sorted(d for d, p in all_params.items() if getattr(p.briefings, kind) is not None)
-            key = briefing_key(paths, paths.notebook(kind), parameters, topic_dates, data_key, code_key)
-            if not force and _up_to_date(paths, f"{day}/{kind}", paths.briefing_html(day, kind), key):
+            parts = briefing_parts(paths, paths.notebook(kind), parameters, topic_dates, code_key)
+            reason = "forced" if force else _stale_reason(paths, f"{day}/{kind}", paths.briefing_html(day, kind), parts, data_key, current)
+            if reason is None:
                 unchanged.append((day, kind))
             else:
-                planned.append(Job(day, kind, parameters, key))
+                planned.append(Job(day, kind, parameters, fingerprints.combine(*parts.values()), reason, parts))
     return planned, unchanged
 
 
@@ -801,7 +983,9 @@ class _Workers:
     build does only after validation has passed.
     """
 
-    def __init__(self, paths: Paths, count: int, planned: int, log_file: Path | None = None, verbose: bool = False):
+    def __init__(
+        self, paths: Paths, count: int, planned: int, log_file: Path | None = None, verbose: bool = False, keep_warm: bool = False
+    ):
         import multiprocessing
         from concurrent.futures import ProcessPoolExecutor
 
@@ -814,7 +998,7 @@ class _Workers:
             max_workers=count,
             mp_context=context,
             initializer=_worker_start,
-            initargs=(paths, self.waiting, self.idle, log_file, verbose),
+            initargs=(paths, self.waiting, self.idle, log_file, verbose, keep_warm),
         )
         # Starting the forkserver blocks until it has imported papermill, so start the
         # workers from a thread: they and their first kernels come up while this
@@ -822,7 +1006,8 @@ class _Workers:
         self.starter = threading.Thread(target=lambda: [self.pool.submit(_noop) for _ in range(count)], daemon=True)
         self.starter.start()
 
-    def run(self, planned: list[Job], progress) -> dict:
+    def run(self, planned: list[Job], progress, finished=None) -> dict:
+        """Execute `planned`; `finished(job, result)` is called as each one completes."""
         from concurrent.futures import as_completed
 
         self.starter.join()
@@ -833,6 +1018,8 @@ class _Workers:
             results[job] = result = future.result()
             outcome = "executed" if result["ok"] else "failed"
             progress.advance("execute", f"{job.meeting_date} {job.kind}: {outcome} in {result['seconds']:.1f} s")
+            if finished is not None:
+                finished(job, result)
         return results
 
     def close(self) -> None:
@@ -851,10 +1038,43 @@ def _noop() -> None:
     return None
 
 
-def _execute_all(planned: list[Job], paths: Paths, jobs: int, progress, workers: _Workers) -> dict:
+class Warm:
+    """What a long-running process (`briefing preview`) keeps between builds: Great
+    Expectations imported once, and worker processes that each keep a kernel with the
+    briefing package imported, ready for the next build."""
+
+    def __init__(self, paths: Paths, jobs: int = 2):
+        self.paths = paths
+        self.jobs = jobs
+        self._workers: _Workers | None = None
+
+    def engine(self):
+        """The kept validation engine (Great Expectations, set up once)."""
+        from briefing.validation import kept_engine
+
+        return kept_engine()
+
+    def workers(self, log_file: Path | None = None, verbose: bool = False) -> _Workers:
+        """The kept worker pool (started on first use; its library output goes to `log_file`,
+        by default build/logs/preview-workers.log)."""
+        if self._workers is None:
+            if log_file is None:
+                self.paths.logs.mkdir(parents=True, exist_ok=True)
+                log_file = self.paths.logs / "preview-workers.log"
+            self._workers = _Workers(self.paths, self.jobs, 0, log_file, verbose, keep_warm=True)
+        return self._workers
+
+    def close(self) -> None:
+        """Stop the workers and their warm kernels."""
+        if self._workers is not None:
+            self._workers.close()
+            self._workers = None
+
+
+def _execute_all(planned: list[Job], paths: Paths, jobs: int, progress, workers: _Workers, finished=None) -> dict:
     """Execute the planned notebooks in the worker processes (never in this process, so the
-    kernels' environment never leaks into the caller)."""
-    return workers.run(planned, progress)
+    kernels' environment never leaks into the caller); `finished(job, result)` as each completes."""
+    return workers.run(planned, progress, finished)
 
 
 def _render(job: Job, executed: Path) -> str:

@@ -87,13 +87,8 @@ class Briefing:
 
     def figures_as_at(self) -> date | None:
         """The latest date on which a paper this briefing can use became public."""
-        latest = None
-        for name in self.data.names:
-            frame = self.data.table(name)
-            if "public_date" in frame.columns and len(frame):
-                value = as_date(frame["public_date"].max())
-                latest = value if latest is None or (value and value > latest) else latest
-        return latest
+        latest = self.data.latest_public_date()
+        return as_date(latest) if latest is not None else None
 
     def header_facts(self) -> dict:
         """What the title block says: meeting, agenda item, papers used and when due.

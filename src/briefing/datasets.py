@@ -2,11 +2,19 @@
 
 Loaders only read; nothing here writes. A briefing "as of" a date sees only rows whose
 `public_date` is on or before that date (the rule in docs/data-dictionary.md).
+
+Every read through `Data` is recorded in this process's read-set: which table, as of which
+date, and a fingerprint of exactly the rows and columns returned. A build asks each kernel
+for its read-set after the notebook ran (`save_read_set`) and later re-executes the
+briefing only when one of those reads would now return something different
+(`changed_reads`), so an edit to rows a briefing never sees does not rebuild it.
 """
 
 from __future__ import annotations
 
 import csv
+import hashlib
+import json
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -82,38 +90,152 @@ def coerce(frame: pd.DataFrame, dataset: Dataset) -> pd.DataFrame:
     return typed
 
 
+def frame_fingerprint(frame: pd.DataFrame) -> str:
+    """SHA-256 over a frame's column names, types, index and every value, row by row."""
+    digest = hashlib.sha256()
+    digest.update(json.dumps([[str(c) for c in frame.columns], [str(t) for t in frame.dtypes], len(frame)]).encode())
+    digest.update(pd.util.hash_pandas_object(frame, index=True).to_numpy().tobytes())
+    return digest.hexdigest()
+
+
+# What this process has read through `Data`: read name -> fingerprint of what it returned.
+# A kernel runs one notebook, so this is that notebook's read-set.
+_READ_SET: dict[str, str] = {}
+
+
+def _read_name(kind: str, name: str = "", as_of: date | None = None) -> str:
+    return json.dumps([kind, name, as_of.isoformat() if as_of else None])
+
+
 class Data:
-    """All datasets as typed DataFrames, optionally cut to what was public on a date."""
+    """All datasets as typed DataFrames, optionally cut to what was public on a date.
+
+    Each read is recorded in this process's read-set (see the module docstring).
+    """
 
     def __init__(self, tables: dict[str, pd.DataFrame], dictionary: Dictionary, as_of: date | None = None):
         self._tables = tables
-        self.dictionary = dictionary
+        self._dictionary = dictionary
         self.as_of = as_of
 
     def __getattr__(self, name: str) -> pd.DataFrame:
+        if name.startswith("_"):
+            raise AttributeError(name)
         try:
             return self.table(name)
         except KeyError:
             raise AttributeError(name) from None
 
+    def _cut_rows(self, name: str, as_of: date | None) -> pd.DataFrame:
+        frame = self._tables[name]
+        if as_of is None or "public_date" not in frame.columns:
+            return frame
+        return frame[frame["public_date"] <= pd.Timestamp(as_of)]
+
+    def _latest_public_date(self, as_of: date | None) -> pd.Timestamp | None:
+        latest = None
+        for name in self._tables:
+            frame = self._cut_rows(name, as_of)
+            if "public_date" in frame.columns and len(frame):
+                value = frame["public_date"].max()
+                if pd.notna(value) and (latest is None or value > latest):
+                    latest = value
+        return latest
+
+    def _answer(self, read: str):
+        """What `read` returns from this data (without recording it)."""
+        kind, name, as_of = json.loads(read)
+        day = date.fromisoformat(as_of) if as_of else None
+        if kind == "table":
+            return self._cut_rows(name, day)
+        if kind == "latest public_date":
+            return self._latest_public_date(day)
+        if kind == "names":
+            return list(self._tables)
+        if kind == "dictionary":
+            return self._dictionary
+        raise ValueError(f"unknown read {read}")
+
+    def _record(self, read: str, answer) -> None:
+        if read not in _READ_SET:
+            _READ_SET[read] = _answer_fingerprint(answer)
+
     def table(self, name: str) -> pd.DataFrame:
         """One dataset, cut to rows public on or before `as_of` when it is set."""
-        frame = self._tables[name]
-        if self.as_of is None or "public_date" not in frame.columns:
-            return frame
-        return frame[frame["public_date"] <= pd.Timestamp(self.as_of)]
+        frame = self._cut_rows(name, self.as_of)
+        self._record(_read_name("table", name, self.as_of if "public_date" in frame.columns else None), frame)
+        return frame
 
     def unfiltered(self, name: str) -> pd.DataFrame:
         """One dataset with every row, whatever `as_of` is."""
-        return self._tables[name]
+        frame = self._tables[name]
+        self._record(_read_name("table", name), frame)
+        return frame
+
+    def latest_public_date(self) -> pd.Timestamp | None:
+        """The latest `public_date` of any row of any dataset (as of `as_of` when set).
+
+        Recorded as that one date, not as every table, so a briefing that shows only this
+        date is not rebuilt for edits that leave it alone.
+        """
+        latest = self._latest_public_date(self.as_of)
+        self._record(_read_name("latest public_date", "", self.as_of), latest)
+        return latest
 
     def cut(self, as_of: date | None) -> Data:
         """The same data seen as of another date."""
-        return Data(self._tables, self.dictionary, as_of)
+        return Data(self._tables, self._dictionary, as_of)
 
     @property
     def names(self) -> list[str]:
-        return list(self._tables)
+        """The datasets' names."""
+        names = list(self._tables)
+        self._record(_read_name("names"), names)
+        return names
+
+    @property
+    def dictionary(self) -> Dictionary:
+        """The data dictionary the frames were typed with."""
+        self._record(_read_name("dictionary"), self._dictionary)
+        return self._dictionary
+
+
+def _answer_fingerprint(answer) -> str:
+    if isinstance(answer, pd.DataFrame):
+        return frame_fingerprint(answer)
+    if isinstance(answer, pd.Timestamp):
+        return hashlib.sha256(answer.isoformat().encode()).hexdigest()
+    return hashlib.sha256(repr(answer).encode()).hexdigest()
+
+
+def read_set() -> dict[str, str]:
+    """Everything this process has read through `Data`: read -> fingerprint of its answer."""
+    return dict(sorted(_READ_SET.items()))
+
+
+def save_read_set(path: str | Path) -> None:
+    """Write this process's read-set as JSON (a build calls this in each kernel after its notebook)."""
+    Path(path).write_text(json.dumps(read_set(), indent=0, sort_keys=True), encoding="utf-8")
+
+
+def changed_reads(data: Data, reads: dict[str, str]) -> list[str]:
+    """The recorded reads that would now return something different, in words."""
+    changed = []
+    for read, fingerprint in reads.items():
+        try:
+            now = _answer_fingerprint(data._answer(read))
+        except (KeyError, ValueError, TypeError):  # a dataset or kind of read that no longer exists
+            now = None
+        if now != fingerprint:
+            changed.append(describe_read(read))
+    return changed
+
+
+def describe_read(read: str) -> str:
+    """A read in words: 'figures as of 2023-03-15'."""
+    kind, name, as_of = json.loads(read)
+    subject = name if kind == "table" else kind
+    return f"{subject} as of {as_of}" if as_of else subject
 
 
 def load_data(paths: Paths, as_of: date | None = None) -> Data:

@@ -68,11 +68,28 @@ def code_fingerprint() -> str:
     return digest.hexdigest()
 
 
+VALIDATION_MODULES = ("validation.py", "trace.py", "citations.py", "paper_index.py", "schema.py", "datasets.py", "fingerprints.py")
+VALIDATION_LIBRARIES = ("great-expectations", "pandas")
+
+
+def validation_code_fingerprint() -> str:
+    """Fingerprint of the code that decides whether data is valid: the package's
+    validation modules and the versions of Great Expectations and pandas."""
+    digest = hashlib.sha256()
+    for module in VALIDATION_MODULES:
+        digest.update((PACKAGE_DIR / module).read_bytes())
+    for name in VALIDATION_LIBRARIES:
+        try:
+            digest.update(f"{name}={metadata.version(name)}".encode())
+        except metadata.PackageNotFoundError:
+            digest.update(f"{name}=absent".encode())
+    return digest.hexdigest()
+
+
 def validation_key(data_dir: Path) -> str:
     """What a successful validation depends on: the data and the validation code."""
     digest = hashlib.sha256(data_fingerprint(data_dir).encode())
-    for module in ("validation.py", "trace.py", "schema.py", "datasets.py", "fingerprints.py"):
-        digest.update((PACKAGE_DIR / module).read_bytes())
+    digest.update(validation_code_fingerprint().encode())
     return digest.hexdigest()
 
 

@@ -1,0 +1,59 @@
+"""Reading the datasets: the read-set `Data` records, which decides what a build re-executes."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pandas as pd
+import pytest
+
+from briefing import datasets
+from briefing.datasets import Data, changed_reads, frame_fingerprint, load_data
+
+
+@pytest.fixture
+def fresh_read_set(monkeypatch):
+    monkeypatch.setattr(datasets, "_READ_SET", {})
+
+
+def test_reads_are_recorded_with_the_date_they_were_cut_to(paths, fresh_read_set):
+    data = load_data(paths).cut(date(2023, 3, 15))
+    data.table("figures")
+    data.unfiltered("meetings")
+    data.latest_public_date()
+    reads = [datasets.describe_read(read) for read in datasets.read_set()]
+    assert sorted(reads) == ["figures as of 2023-03-15", "latest public_date as of 2023-03-15", "meetings"]
+
+
+def test_a_change_to_rows_read_is_seen_and_a_change_to_later_rows_is_not(paths, fresh_read_set):
+    everything = load_data(paths)
+    as_of = date(2023, 2, 1)
+    everything.cut(as_of).table("figures")
+    reads = datasets.read_set()
+    tables = dict(everything._tables)
+    figures = tables["figures"].copy()
+    later = figures.index[figures["public_date"] > pd.Timestamp(as_of)][0]
+    earlier = figures.index[figures["public_date"] <= pd.Timestamp(as_of)][0]
+
+    figures.loc[later, "label"] = "A label first printed after the meeting, reworded"
+    assert changed_reads(Data({**tables, "figures": figures}, everything._dictionary), reads) == []
+
+    figures.loc[earlier, "value"] = figures.loc[earlier, "value"] + 1
+    assert changed_reads(Data({**tables, "figures": figures}, everything._dictionary), reads) == ["figures as of 2023-02-01"]
+
+
+def test_a_dataset_that_is_gone_counts_as_changed(paths, fresh_read_set):
+    everything = load_data(paths)
+    everything.table("surveys")
+    reads = datasets.read_set()
+    tables = {name: frame for name, frame in everything._tables.items() if name != "surveys"}
+    assert changed_reads(Data(tables, everything._dictionary), reads) == ["surveys"]
+
+
+def test_frame_fingerprint_sees_values_order_and_types():
+    frame = pd.DataFrame({"a": [1, 2], "b": ["x", "y"]})
+    same = pd.DataFrame({"a": [1, 2], "b": ["x", "y"]})
+    assert frame_fingerprint(frame) == frame_fingerprint(same)
+    assert frame_fingerprint(frame) != frame_fingerprint(frame.iloc[::-1])
+    assert frame_fingerprint(frame) != frame_fingerprint(frame.assign(a=[1.0, 2.0]))
+    assert frame_fingerprint(frame) != frame_fingerprint(frame.assign(b=["x", "z"]))
