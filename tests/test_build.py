@@ -299,3 +299,21 @@ def test_open_files_do_not_grow_across_builds_in_one_process(paths, tmp_path, ca
     assert open_files[-1] <= open_files[0], f"open files after each build: {open_files}"
     captured = capfd.readouterr()
     assert "Traceback" not in captured.err + captured.out and "Exception in thread" not in captured.err + captured.out
+
+
+def test_the_first_meetings_index_shows_nothing_published_after_it(paths):
+    page = (paths.briefings / "2023-02-01" / "index.html").read_text(encoding="utf-8")
+    # Its time, venue note, closing time and minute numbers come from minutes published in March.
+    for later in ("1:30pm", "3:50pm", "Minute 45", "minute", "Venue not printed in the minutes"):
+        assert later not in page
+    assert "No paper available by the meeting gives its agenda" in page
+
+
+def test_every_briefing_states_its_reading_time_near_the_top(paths):
+    for page in sorted(paths.briefings.glob("*/*.html")):
+        if page.name == "index.html":
+            continue
+        html = page.read_text(encoding="utf-8")
+        main = html.index('<main id="main"')
+        found = re.search(r"Reading time: about (\d+) minutes?\.", html)
+        assert found and found.start() - main < 200, f"{page}: no reading time at the top"
