@@ -26,7 +26,6 @@ class Question:
 
     text: str
     prompted_by: str
-    citation: Markup = Markup("")
     row: dict | None = None
 
 
