@@ -19,6 +19,52 @@ def test_precept_deadlines_follow_the_regulations():
     assert deadlines["precept_issued"] == date(2023, 3, 1)
 
 
+def test_the_precept_must_be_issued_before_1_march():
+    """Local Government Finance Act 1992 s.40: issued before 1 March; 1 March is a deadline,
+    never a date from which the precept may be issued."""
+    [issue] = [d for d in rules.precept_deadlines("2024/25") if d.step == "precept_issued"]
+    assert issue.bound == "before" and issue.deadline == date(2024, 3, 1)
+    assert "may be issued from" not in issue.description and "s.40" in issue.description
+    assert issue.met_by(date(2024, 2, 29)) and not issue.met_by(date(2024, 3, 1))
+    checks = {c.deadline.step: c.status for c in rules.check_timetable("2024/25", {"precept_issued": date(2024, 2, 20)}, vetoed=False)}
+    assert checks["precept_issued"] == "on time"
+    checks = {c.deadline.step: c.status for c in rules.check_timetable("2024/25", {"precept_issued": date(2024, 3, 1)}, vetoed=False)}
+    assert checks["precept_issued"] == "late"
+
+
+@pytest.mark.parametrize(
+    ("outcome", "revised", "moved", "complies"),
+    [
+        ("veto too high", 240.0, "lower", True),
+        ("veto too high", 260.0, "higher", False),
+        ("veto too high", 250.0, "the same", False),
+        ("veto too low", 260.0, "higher", True),
+        ("veto too low", 240.0, "lower", False),
+    ],
+)
+def test_a_revised_precept_moves_the_way_the_veto_requires(outcome, revised, moved, complies):
+    check = rules.revised_precept_check(outcome, 250.0, revised)
+    assert (check["moved"], check["complies"]) == (moved, complies)
+    assert check["required"] == ("lower" if outcome == "veto too high" else "higher")
+
+
+def test_no_revised_precept_without_a_veto():
+    with pytest.raises(ValueError, match="follows a veto"):
+        rules.revised_precept_check("no veto", 250.0, 240.0)
+
+
+def test_the_panels_options_and_what_each_leads_to():
+    options = {o.option: o for o in rules.precept_options("2024/25")}
+    assert list(options) == ["support", "recommend changes", "veto too high", "veto too low"]
+    assert options["support"].proposal_may_be_issued and options["support"].votes == "majority"
+    assert options["recommend changes"].response_required
+    for veto in ("veto too high", "veto too low"):
+        assert options[veto].votes == "two-thirds" and not options[veto].proposal_may_be_issued
+        assert (options[veto].revised_by, options[veto].second_report_by) == (date(2024, 2, 15), date(2024, 2, 22))
+    assert (options["veto too high"].revised_direction, options["veto too low"].revised_direction) == ("lower", "higher")
+    assert {o.issue_before for o in options.values()} == {date(2024, 3, 1)}
+
+
 def test_2023_24_cycle_was_on_time_and_needed_no_revision():
     steps = {
         "notification": date(2023, 1, 23),

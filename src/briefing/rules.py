@@ -3,7 +3,8 @@ staleness, contradictions and what changed since the last meeting. Pure function
 
 Sources of the rules: Police Reform and Social Responsibility Act 2011 Schedule 5 and the
 Police and Crime Panels (Precepts and Chief Constable Appointments) Regulations 2012
-(SI 2012/2271) Part 2 for the precept; Local Government Act 1972 s.100B for papers.
+(SI 2012/2271) Part 2 for the precept; Local Government Finance Act 1992 s.40 for the
+precept's issue (before 1 March); Local Government Act 1972 s.100B for papers.
 """
 
 from __future__ import annotations
@@ -22,12 +23,22 @@ CLEAR_WORKING_DAYS = 5
 
 @dataclass(frozen=True)
 class Deadline:
-    """One statutory step of a precept cycle and its deadline."""
+    """One statutory step of a precept cycle and its deadline.
+
+    `bound` says how the deadline binds: "by" (on or before the date) or "before" (strictly
+    before it: the precept must be issued before 1 March, Local Government Finance Act 1992
+    s.40, so 1 March itself is late).
+    """
 
     step: str
     description: str
     deadline: date | None
     applies: str  # "always" or "after a veto"
+    bound: str = "by"
+
+    def met_by(self, day: date) -> bool:
+        """True when a step taken on `day` meets this deadline."""
+        return day < self.deadline if self.bound == "before" else day <= self.deadline
 
 
 def precept_first_year(precept_year: str) -> int:
@@ -45,7 +56,13 @@ def precept_deadlines(precept_year: str) -> list[Deadline]:
         ),
         Deadline("revised_precept", "After a veto, the Commissioner responds with a revised precept", date(year, 2, 15), "after a veto"),
         Deadline("panel_report_on_revised", "The Panel reports on the revised precept", date(year, 2, 22), "after a veto"),
-        Deadline("precept_issued", "The precept may be issued from", date(year, 3, 1), "always"),
+        Deadline(
+            "precept_issued",
+            "The Commissioner issues the precept to the billing authorities (Local Government Finance Act 1992, s.40)",
+            date(year, 3, 1),
+            "always",
+            bound="before",
+        ),
     ]
 
 
@@ -69,14 +86,69 @@ def check_timetable(precept_year: str, steps: dict[str, date], vetoed: bool | No
         actual = steps.get(deadline.step)
         if deadline.applies == "after a veto" and vetoed is False:
             status = "not needed"
-        elif deadline.step == "precept_issued":
-            status = "not yet known" if actual is None else ("on time" if actual >= deadline.deadline else "early")
         elif actual is None:
             status = "not yet known"
         else:
-            status = "on time" if actual <= deadline.deadline else "late"
+            status = "on time" if deadline.met_by(actual) else "late"
         checks.append(TimetableCheck(deadline, actual, status))
     return checks
+
+
+VETO_OUTCOMES = ("veto too high", "veto too low")
+REVISED_DIRECTION = {"veto too high": "lower", "veto too low": "higher"}
+
+
+def revised_precept_check(outcome: str, proposed: float, revised: float) -> dict:
+    """Whether a revised precept moves the way the veto requires (SI 2012/2271 reg 5(3)):
+    lower than the proposal after a veto as too high, higher after a veto as too low.
+
+    Returns the direction `required`, the direction the revised precept `moved`
+    ('lower', 'higher' or 'the same') and `complies`.
+    """
+    if outcome not in REVISED_DIRECTION:
+        raise ValueError(f"a revised precept follows a veto ({' or '.join(VETO_OUTCOMES)}), not {outcome!r}")
+    moved = "lower" if revised < proposed else "higher" if revised > proposed else "the same"
+    required = REVISED_DIRECTION[outcome]
+    return {"required": required, "moved": moved, "complies": moved == required}
+
+
+@dataclass(frozen=True)
+class Option:
+    """A course open to the Panel on the proposed precept and what it leads to."""
+
+    option: str  # "support", "recommend changes", "veto too high", "veto too low"
+    votes: str  # "majority" or "two-thirds"
+    proposal_may_be_issued: bool  # the Commissioner may issue the proposed precept
+    response_required: bool  # the Commissioner must respond to the Panel's report
+    revised_direction: str | None  # "lower" or "higher": the revised precept required
+    revised_by: date | None  # the Commissioner's response with the revised precept, by
+    second_report_by: date | None  # the Panel's report on the revised precept, by
+    issue_before: date  # the precept is issued before this date
+
+
+def precept_options(precept_year: str) -> list[Option]:
+    """The Panel's options on a proposed precept and what each leads to (PRSRA 2011 Sch. 5
+    paras 3-4; SI 2012/2271 regs 3-7; Local Government Finance Act 1992 s.40). A second
+    veto does not exist: after a veto the Panel may only report on the revised precept."""
+    due = {d.step: d.deadline for d in precept_deadlines(precept_year)}
+    options = [
+        Option("support", "majority", True, False, None, None, None, due["precept_issued"]),
+        Option("recommend changes", "majority", True, True, None, None, None, due["precept_issued"]),
+    ]
+    for outcome in VETO_OUTCOMES:
+        options.append(
+            Option(
+                outcome,
+                "two-thirds",
+                False,
+                True,
+                REVISED_DIRECTION[outcome],
+                due["revised_precept"],
+                due["panel_report_on_revised"],
+                due["precept_issued"],
+            )
+        )
+    return options
 
 
 def veto_votes_needed(members: int) -> int:
