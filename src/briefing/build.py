@@ -90,6 +90,7 @@ class BuildReport:
     reasons: dict[tuple[str, str], str] = field(default_factory=dict)
     validated: bool = False
     seconds: float = 0.0
+    warnings: list[str] = field(default_factory=list)  # lines for the analyst, e.g. a precept page without its paper
 
     @property
     def ok(self) -> bool:
@@ -915,6 +916,7 @@ def _build_locked(
     started_stages: set[str] = set()
     try:
         report.validated = _validate(paths, progress, force, log_file, verbose, warm.engine() if warm else None)
+        _warn_analyst(paths, planned, progress, report)
         if planned:
             progress.stage(
                 "execute", f"Executing {len(planned)} notebook(s) with papermill, {min(jobs, len(planned))} at a time", total=len(planned)
@@ -946,6 +948,16 @@ def _build_locked(
         report.built.append((job.meeting_date, job.kind))
     for name, path, key in index_records:
         _remember(paths, name, path, key)
+
+
+def _warn_analyst(paths: Paths, planned: list[Job], progress, report: BuildReport) -> None:
+    """Print each planned briefing's analyst warnings (kinds.analyst_warnings), one line each."""
+    from briefing.kinds import analyst_warnings
+
+    for job in planned:
+        for line in analyst_warnings(paths, job.meeting_date, job.kind, job.parameters):
+            report.warnings.append(line)
+            progress.note(f"briefing: {line}")
 
 
 def _read_set(result: dict) -> dict | None:

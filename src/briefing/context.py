@@ -89,8 +89,9 @@ class Briefing:
         latest = self.data.latest_public_date()
         return as_date(latest) if latest is not None else None
 
-    def header_facts(self) -> dict:
-        """What the title block says: meeting, agenda item, papers used and when due.
+    def header_facts(self, draft: bool = False) -> dict:
+        """What the title block says: meeting, agenda item, papers used and when due, and
+        whether the page is a draft (a topic's own check, e.g. precept.draft).
 
         The meeting's details come only from rows public by the meeting, like every figure.
         """
@@ -107,11 +108,13 @@ class Briefing:
             "item_given": str(self.parameters.get("agenda_item") or "").strip(),
             "figures_as_at": self.figures_as_at(),
             "papers_due": rules.papers_due(self.meeting_date),
+            "draft": draft,
         }
 
-    def header(self) -> words.Section:
-        """Title block: Panel, meeting date, agenda item, figures as at, papers due."""
-        return self.render("shared/header", facts=self.header_facts())
+    def header(self, draft: bool = False) -> words.Section:
+        """Title block: Panel, meeting date, agenda item, figures as at, papers due; a draft
+        says so in its title."""
+        return self.render("shared/header", facts=self.header_facts(draft))
 
     # ----- figures ------------------------------------------------------------------------------
 

@@ -16,6 +16,9 @@ class Kind:
 
     name: str  # params key, notebook name, template folder and module name
     title: str  # as members see it, e.g. "Precept briefing"
+    # A function of the topic module, (paths, meeting_date, parameters) -> list of lines,
+    # that the build prints to the analyst (never to members) for each briefing it builds.
+    analyst_warnings: str | None = None
 
     @property
     def module(self) -> str:
@@ -36,7 +39,7 @@ class Kind:
 KINDS: dict[str, Kind] = {
     kind.name: kind
     for kind in (
-        Kind("precept", "Precept briefing"),
+        Kind("precept", "Precept briefing", analyst_warnings="analyst_warnings"),
         Kind("comms", "Communications and engagement briefing"),
         Kind("communities", "Communities briefing"),
         Kind("culture", "Culture Statement briefing"),
@@ -46,6 +49,17 @@ KINDS: dict[str, Kind] = {
 NAMES: tuple[str, ...] = tuple(KINDS)
 
 BODY = "Cambridgeshire Police and Crime Panel"
+
+
+def analyst_warnings(paths, meeting_date: str, kind: str, parameters: dict) -> list[str]:
+    """The lines a kind's topic module has for the analyst about one briefing (none for a
+    kind that registers no check)."""
+    import importlib
+
+    name = KINDS[kind].analyst_warnings
+    if name is None:
+        return []
+    return list(getattr(importlib.import_module(KINDS[kind].module), name)(paths, meeting_date, parameters))
 
 
 def title(kind: str) -> str:

@@ -1,7 +1,8 @@
-"""The precept briefing's facts: the statutory timetable, the veto arithmetic, the public
-survey, officer numbers, the money risks raised at the last precept meeting, members'
-questions there, the papers the briefing has not seen yet and, for a reserve meeting, what
-the Panel can do after a veto.
+"""The precept briefing's facts: the Commissioner's proposal, the Panel's decision and the path
+after a veto, the options open to the Panel, the statutory timetable, the veto arithmetic,
+the public survey, officer numbers, the money risks raised at the last precept meeting,
+members' questions there, the papers not yet public and, for a reserve meeting, what the
+Panel can do after a veto.
 
 Every function returns data (frames and small records); the words are in
 templates/briefings/precept/. Measures are found by topic in data/measures.csv, so a new
@@ -10,9 +11,11 @@ reading or a new measure of a topic appears with no change here.
 
 from __future__ import annotations
 
+from datetime import date
+
 import pandas as pd
 
-from briefing import charts, rules
+from briefing import charts, readings, rules
 from briefing.context import Briefing
 from briefing.words import as_date
 
@@ -24,6 +27,11 @@ ILLUSTRATIVE_INCREASE = "precept_illustration_increase_pct"
 COLLECTION_SURPLUS = "collection_fund_forecast_surplus"
 COLLECTION_DEFICIT = "collection_fund_deficit"
 VETO_TABLE_SIZES = range(10, 21)
+BAND_D = "precept_band_d"
+REVISED_BAND_D = "precept_band_d_revised"
+# What a proposal paper must hold for the briefing to circulate: without it the page is a draft.
+PROPOSAL_REQUIRED = (BAND_D,)
+PROPOSAL_TOPIC = "proposal"
 
 
 def precept_year(b: Briefing) -> str:
@@ -36,6 +44,133 @@ def is_reserve(b: Briefing) -> bool:
     return bool(b.parameters.get("reserve_meeting"))
 
 
+# ----- the proposal ---------------------------------------------------------------------------
+
+
+def budget_round(precept_year: str) -> tuple[date, date, date]:
+    """The precept year's first day, and the window in which its budget round's papers are
+    public: from 1 April of the year before to the last day before the year starts.
+
+    For '2024/25': (2024-04-01, 2023-04-01, 2024-03-31).
+    """
+    first = rules.precept_first_year(precept_year)
+    return date(first, 4, 1), date(first - 1, 4, 1), date(first, 3, 31)
+
+
+def year_readings(frame: pd.DataFrame, precept_year: str) -> pd.DataFrame:
+    """The readings of one precept year's proposal: they describe the year or later (a
+    Band D amount for the year, reserves at its end, a medium-term gap) and were published
+    in that year's budget round. Last year's amounts printed beside them describe an earlier
+    date, so they are the readings these are set against, never part of the proposal."""
+    starts, opens, closes = budget_round(precept_year)
+    if frame.empty:
+        return frame
+    public = frame["public_date"]
+    mask = (frame["when"] >= pd.Timestamp(starts)) & (public >= pd.Timestamp(opens)) & (public <= pd.Timestamp(closes))
+    return frame[mask]
+
+
+def _against_last_year(all_readings: pd.DataFrame, mine: pd.DataFrame, order: dict) -> pd.DataFrame:
+    """Each measure's reading for the year, with the reading before it (`previous`, the
+    change and its direction) from the whole history of that measure."""
+    rows = []
+    keyed = mine.assign(_subject=mine["subject"].fillna(""))
+    for (key, subject), group in keyed.groupby(["measure_key", "_subject"], sort=False):
+        history = readings.history(all_readings, key, subject)
+        history = history[history["when"] <= group["when"].max()]
+        rows.append(readings.trends(history).iloc[0].to_dict())
+    if not rows:
+        return readings.trends(mine.iloc[0:0])
+    frame = pd.DataFrame.from_records(rows)
+    return frame.assign(_order=frame["measure_key"].map(order)).sort_values("_order").drop(columns="_order").reset_index(drop=True)
+
+
+def _precept_readings(readings_frame: pd.DataFrame) -> pd.DataFrame:
+    return readings_frame[readings_frame["briefing"] == "precept"]
+
+
+def proposal_facts(readings_frame: pd.DataFrame, measures: pd.DataFrame, precept_year: str, topic: str = PROPOSAL_TOPIC) -> dict:
+    """The proposal for a precept year, from readings public by the meeting (pure).
+
+    `readings` (frame): one row per measure of the topic that the year's papers give, in the
+    order of data/measures.csv, each set against the reading before it (`previous`,
+    `change`, `direction`; blank where the papers give none). `missing` (frame): the topic's
+    measures with no reading for the year, with `required` True for those a proposal paper
+    must hold (PROPOSAL_REQUIRED). `complete`: no required measure is missing.
+    """
+    precept = _precept_readings(readings_frame)
+    mine = year_readings(precept[precept["topic"] == topic], precept_year)
+    order = {key: n for n, key in enumerate(measures["measure_key"])}
+    found = _against_last_year(precept, mine, order)
+    declared = measures[(measures["briefing"] == "precept") & (measures["topic"] == topic)]
+    missing = declared[~declared["measure_key"].isin(set(found["measure_key"]) if len(found) else set())]
+    missing = missing.assign(required=missing["measure_key"].isin(PROPOSAL_REQUIRED))[["measure_key", "name", "unit", "required"]]
+    return {
+        "year": precept_year,
+        "readings": found,
+        "missing": missing.reset_index(drop=True),
+        "complete": not bool(missing["required"].any()),
+    }
+
+
+def proposal(b: Briefing) -> dict:
+    """This year's proposal as the papers public by the meeting give it (see proposal_facts),
+    with `by_measure` (measure_key -> reading) for the sentences that name one figure."""
+    facts = proposal_facts(b.readings, b.data.table("measures"), precept_year(b))
+    facts["by_measure"] = {row["measure_key"]: row for row in facts["readings"].to_dict("records")}
+    return facts
+
+
+def draft_facts(readings_frame: pd.DataFrame, measures: pd.DataFrame, meeting_date: date, precept_year: str) -> dict:
+    """Whether a precept briefing is a draft: no paper public by the meeting holds the
+    year's proposal (pure; `readings_frame` holds only rows public by the meeting).
+    `missing` names the required measures not found."""
+    facts = proposal_facts(readings_frame, measures, precept_year)
+    missing = facts["missing"]
+    return {
+        "draft": not facts["complete"],
+        "meeting_date": meeting_date,
+        "year": precept_year,
+        "missing": list(missing[missing["required"]]["name"]),
+        "missing_keys": list(missing[missing["required"]]["measure_key"]),
+    }
+
+
+def draft(b: Briefing) -> dict:
+    """Whether this page is a draft for want of the proposal paper (a reserve meeting's page
+    never is: it briefs on the path after a veto)."""
+    facts = draft_facts(b.readings, b.data.table("measures"), b.meeting_date, precept_year(b))
+    if is_reserve(b):
+        facts["draft"] = False
+    return facts
+
+
+def analyst_warnings(paths, meeting_date: str, parameters: dict) -> list[str]:
+    """Lines the build prints to the analyst for one precept briefing (never to members):
+    one line when no paper public by the meeting holds the year's proposal."""
+    from briefing.datasets import load_data
+
+    if parameters.get("reserve_meeting"):
+        return []
+    day = date.fromisoformat(str(meeting_date))
+    data = load_data(paths).cut(day)
+    frame = readings.with_when(data.table("figures"), data.unfiltered("sources"))
+    facts = draft_facts(frame, data.table("measures"), day, str(parameters["precept_year"]))
+    if not facts["draft"]:
+        return []
+    return [
+        f"{meeting_date} precept: no paper public by the meeting holds the {facts['year']} proposal"
+        f" ({', '.join(facts['missing'])}); the page is marked DRAFT"
+    ]
+
+
+def history(b: Briefing) -> pd.DataFrame:
+    """Readings from earlier budget rounds kept as history (the illustration an earlier
+    survey gave residents): shown in the evidence, never in place of this year's proposal."""
+    frame = b.trends("illustration")
+    return frame if frame.empty else in_measure_order(b, frame)
+
+
 # ----- the cycle -------------------------------------------------------------------------------
 
 
@@ -46,12 +181,10 @@ def cycle(b: Briefing) -> pd.DataFrame:
 
 
 def decisions(b: Briefing) -> pd.DataFrame:
-    """The Panel's recorded precept decisions public by the meeting, with the precept year
-    each was about (the decision of February 2023 is on the 2023/24 precept)."""
-    actions = b.data.table("actions")
-    found = actions[(actions["kind"] == "decision") & (actions["briefing"] == "precept")].sort_values("meeting_date")
-    years = [f"{day.year}/{(day.year + 1) % 100:02d}" for day in found["meeting_date"]]
-    return found.assign(precept_year=years)
+    """The Panel's precept decisions public by the meeting (data/precept_decisions.csv),
+    oldest first, with `vetoed`."""
+    frame = b.data.table("precept_decisions").sort_values(["meeting_date", "precept_year"])
+    return frame.assign(vetoed=frame["outcome"] != "no veto")
 
 
 def decision(b: Briefing) -> dict | None:
@@ -65,8 +198,48 @@ def vetoed(decision_row: dict | None) -> bool | None:
     """Whether a recorded decision was a veto (None while no decision is known)."""
     if decision_row is None:
         return None
-    text = str(decision_row["text"]).lower()
-    return not ("not to" in text or "not exercise" in text or "not to use" in text)
+    return decision_row["outcome"] in rules.VETO_OUTCOMES
+
+
+def decision_path(b: Briefing) -> dict:
+    """The path this year's precept took after the Panel's review, as the papers public by
+    the meeting record it: the decision (None while not public), whether the reserve meeting
+    is needed, and after a veto the revised precept set against the proposal with the
+    direction SI 2012/2271 reg 5(3) requires (`check`; None while either amount is not in
+    the papers)."""
+    found = decision(b)
+    was_vetoed = vetoed(found)
+    facts = proposal(b)
+    proposed = facts["by_measure"].get(BAND_D)
+    revised_rows = year_readings(_precept_readings(b.readings), precept_year(b))
+    revised_rows = revised_rows[revised_rows["measure_key"] == REVISED_BAND_D].sort_values(["when", "public_date", "figure_id"])
+    revised = revised_rows.iloc[-1].to_dict() if len(revised_rows) else None
+    check = None
+    if was_vetoed and proposed is not None and revised is not None:
+        check = rules.revised_precept_check(found["outcome"], proposed["value"], revised["value"])
+    due = deadlines(b)
+    return {
+        "year": precept_year(b),
+        "decision": found,
+        "vetoed": was_vetoed,
+        "reserve_needed": None if found is None else was_vetoed,
+        "required_direction": rules.REVISED_DIRECTION.get(found["outcome"]) if was_vetoed else None,
+        "proposed": proposed,
+        "revised": revised,
+        "check": check,
+        "revised_deadline": due["revised_precept"],
+        "second_report_deadline": due["panel_report_on_revised"],
+        "issue_before": due["precept_issued"],
+    }
+
+
+def options(b: Briefing) -> pd.DataFrame:
+    """The options open to the Panel on this year's proposal and what each leads to
+    (rules.precept_options), with the votes a veto needs where the membership is public."""
+    frame = pd.DataFrame([vars(option) for option in rules.precept_options(precept_year(b))])
+    arithmetic = veto(b)
+    needed = arithmetic["needed"] if arithmetic["listed"] else None
+    return frame.assign(votes_needed=pd.Series([needed if votes == "two-thirds" else None for votes in frame["votes"]], dtype="object"))
 
 
 def timetable(b: Briefing) -> pd.DataFrame:
@@ -82,6 +255,7 @@ def timetable(b: Briefing) -> pd.DataFrame:
                 "step": check.deadline.step,
                 "description": check.deadline.description,
                 "deadline": check.deadline.deadline,
+                "bound": check.deadline.bound,
                 "applies": check.deadline.applies,
                 "actual": check.actual,
                 "status": check.status,
@@ -97,14 +271,34 @@ def deadlines(b: Briefing) -> dict:
     return {d.step: d.deadline for d in rules.precept_deadlines(precept_year(b))}
 
 
+def in_round(b: Briefing, frame: pd.DataFrame, rounds: int = 1) -> pd.DataFrame:
+    """Rows public since the start of this year's budget round (`rounds`=2: last year's
+    round too): what counts as this year's, or last time's, evidence rather than history."""
+    _, opens, _ = budget_round(precept_year(b))
+    if frame.empty:
+        return frame
+    return frame[frame["public_date"] >= pd.Timestamp(opens.replace(year=opens.year - (rounds - 1)))]
+
+
 def papers_not_seen(b: Briefing) -> dict:
-    """What this briefing cannot yet see: whether this year's cycle is in the papers, the
-    newest paper public by the meeting (anything later is unseen), and the deadlines the
-    unseen papers are due by."""
+    """What the papers public by the meeting do not yet hold for this year's cycle, each
+    computed from the data (`missing`: proposal, notification, survey, officers,
+    collection, decision), the newest paper public by the meeting and the deadlines."""
+    steps = set(cycle(b)["step"])
+    precept = _precept_readings(b.readings)
+    this_round = in_round(b, precept)
     return {
         "year": precept_year(b),
         "cycle_in_papers": not cycle(b).empty,
         "decision": decision(b),
+        "missing": {
+            "proposal": not proposal(b)["complete"],
+            "notification": "notification" not in steps,
+            "survey": this_round[this_round["topic"] == "survey"].empty,
+            "officers": this_round[this_round["topic"] == "workforce"].empty,
+            "collection": this_round[this_round["topic"] == "council tax collection"].empty,
+            "decision": decision(b) is None,
+        },
         "latest_paper": b.latest_paper_date(),
         "deadlines": deadlines(b),
         "previous_meeting": b.previous_meeting,
@@ -287,7 +481,7 @@ def reserve(b: Briefing) -> dict:
         "report_deadline": due["panel_report"],
         "revised_deadline": due["revised_precept"],
         "second_report_deadline": due["panel_report_on_revised"],
-        "issue_from": due["precept_issued"],
+        "issue_before": due["precept_issued"],
         "before_revised_deadline": b.meeting_date < due["revised_precept"],
         "decision": decision(b),
         "latest_paper": b.latest_paper_date(),
