@@ -48,8 +48,13 @@ def test_1_feb_2023_precept(paths):
     page = read(paths, "2023-02-01", "precept")
     text = " ".join(page.values())
     assert "1 February 2023" in page["top"]
-    assert "2% increase" in page["the-proposal-and-the-decision"] and "37p a month" in page["the-proposal-and-the-decision"]
-    assert "Dated" in page["the-proposal-and-the-decision"]
+    # No paper public by the meeting holds the 2023/24 proposal: the page is a draft, and the
+    # 2020 illustration is history, never in place of the proposal.
+    assert "Draft" in page["top"] and "Draft" in page["the-proposal-and-the-decision"]
+    assert "2% increase" not in page["the-proposal-and-the-decision"]
+    history = page["history-earlier-budget-rounds"]
+    assert "2% increase" in history and "37p a month" in history and "History, not this year's proposal" in history
+    assert "Dated" in history
     assert "Votes needed to veto" in page["veto-arithmetic"]  # membership not yet public: the table by size
     assert "not in the papers yet" in page["statutory-timetable"]
     assert "just over 1,000" in page["the-public-survey"]

@@ -67,6 +67,68 @@ def test_decisions_know_their_precept_year(jan_2024):
     assert precept.vetoed(frame.iloc[0].to_dict()) is False
 
 
+def test_the_2023_24_decision_is_a_row_not_prose(jan_2024, feb_2023):
+    """Minute 45 of 1 February 2023: the Panel unanimously agreed not to veto."""
+    [row] = precept.decisions(jan_2024).to_dict("records")
+    assert (row["precept_year"], row["outcome"], row["vote_as_printed"]) == ("2023/24", "no veto", "unanimously")
+    assert row["meeting_date"] == pd.Timestamp("2023-02-01") and row["section"] == "minutes of 1 Feb 2023, minute 45"
+    assert precept.decisions(feb_2023).empty, "the minutes of 1 February 2023 were published with the pack of 15 March 2023"
+
+
+# ----- the proposal, the draft mark and the path after the review ------------------------------------
+
+
+@pytest.mark.parametrize("day", ["2023-02-01", "2024-01-31"])
+def test_no_shipped_paper_holds_a_proposal_so_the_first_meetings_are_drafts(day):
+    briefing = brief(day)
+    facts = precept.proposal(briefing)
+    assert facts["readings"].empty and not facts["complete"]
+    assert "precept_band_d" in set(facts["missing"]["measure_key"])
+    draft = precept.draft(briefing)
+    assert draft["draft"] is True and draft["missing_keys"] == ["precept_band_d"]
+
+
+def test_the_reserve_meeting_is_never_a_draft(reserve_2024):
+    assert precept.draft(reserve_2024)["draft"] is False
+
+
+def test_the_analyst_is_warned_once_per_meeting_without_its_proposal(paths):
+    [line] = precept.analyst_warnings(paths, "2023-02-01", {"precept_year": "2023/24", "reserve_meeting": False})
+    assert line.startswith("2023-02-01 precept: no paper public by the meeting holds the 2023/24 proposal (Band D precept)")
+    assert line.endswith("the page is marked DRAFT")
+    assert precept.analyst_warnings(paths, "2024-02-14", {"precept_year": "2024/25", "reserve_meeting": True}) == []
+
+
+def test_earlier_illustrations_are_history_not_the_proposal(feb_2023):
+    assert set(precept.history(feb_2023)["measure_key"]) == {precept.ILLUSTRATIVE_INCREASE, precept.BAND_D_ILLUSTRATION}
+    assert precept.proposal(feb_2023)["readings"].empty
+
+
+def test_a_reading_belongs_to_the_budget_round_that_published_it():
+    assert precept.budget_round("2024/25") == (date(2024, 4, 1), date(2023, 4, 1), date(2024, 3, 31))
+    frame = pd.DataFrame(
+        {
+            "figure_id": ["this_year", "last_year_beside_it", "last_round", "next_round"],
+            "when": pd.to_datetime(["2025-03-31", "2024-03-31", "2025-03-31", "2026-03-31"]),
+            "public_date": pd.to_datetime(["2024-01-23", "2024-01-23", "2023-01-23", "2024-04-02"]),
+        }
+    )
+    assert list(precept.year_readings(frame, "2024/25")["figure_id"]) == ["this_year"]
+
+
+def test_the_path_without_a_decision_and_the_options(jan_2024):
+    path = precept.decision_path(jan_2024)
+    assert path["decision"] is None and path["reserve_needed"] is None and path["check"] is None
+    options = precept.options(jan_2024).set_index("option")
+    assert list(options["votes_needed"]) == [None, None, 9, 9]
+    assert options.loc["veto too high", "revised_direction"] == "lower"
+
+
+def test_the_timetable_says_the_precept_is_issued_before_1_march(jan_2024):
+    issue = precept.timetable(jan_2024).set_index("step").loc["precept_issued"]
+    assert (issue["bound"], issue["deadline"]) == ("before", date(2024, 3, 1))
+
+
 # ----- the veto ---------------------------------------------------------------------------------
 
 
@@ -322,6 +384,22 @@ def test_reserve_page_is_a_short_page_of_its_own(paths):
     assert "9 votes" not in text and "two-thirds" not in text
     first = _norm(" ".join(" ".join(parts) for parts in page(paths, "2024-01-31").sections.values()))
     assert len(text) < len(first) / 3
+
+
+@pytest.mark.parametrize("day", list(MEETINGS))
+def test_no_page_says_the_precept_may_be_issued_from_1_march(paths, day):
+    text = _norm(" ".join(" ".join(parts) for parts in page(paths, day).sections.values()))
+    assert "may be issued from" not in text
+    assert "Before 1 March" in text
+
+
+@pytest.mark.parametrize(("day", "draft"), [("2023-02-01", True), ("2024-01-31", True), ("2024-02-14", False)])
+def test_a_first_meeting_without_its_proposal_is_a_draft_in_its_title_and_key_points(paths, day, draft):
+    parsed = page(paths, day)
+    html = (paths.briefings / day / "precept.html").read_text(encoding="utf-8")
+    title = re.search(r"<h1[^>]*>(.*?)</h1>", html, re.S).group(1)
+    assert title.startswith("Draft: ") is draft
+    assert ("Draft:" in _norm(" ".join(parsed.sections["key-points"]))) is draft
 
 
 @pytest.mark.parametrize("day", list(MEETINGS))
