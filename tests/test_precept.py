@@ -465,3 +465,15 @@ def test_the_2024_first_meeting_page_keeps_every_key_figure(paths):
         "24 points",
     ):
         assert figure in text, figure
+
+
+def test_without_a_veto_the_reserve_page_is_one_line():
+    """As of 15 March 2023 the minutes record the 2023/24 decision: no veto, so a reserve
+    meeting for that cycle is not needed, and its page says so in one line."""
+    briefing = open_briefing("precept", "2023-03-15", agenda_item="", precept_year="2023/24", reserve_meeting=True)
+    path = precept.decision_path(briefing)
+    assert (path["vetoed"], path["reserve_needed"], path["check"]) == (False, False, None)
+    text = _norm(re.sub(r"<[^>]+>", " ", str(briefing.render("reserve_key_points", reserve=precept.reserve(briefing), path=path))))
+    assert text.startswith("The Panel did not veto the proposed 2023/24 precept at its meeting of 1 February 2023")
+    assert text.endswith("so this reserve meeting is not needed.")
+    assert "<li>" not in str(briefing.render("reserve_key_points", reserve=precept.reserve(briefing), path=path))

@@ -283,22 +283,31 @@ def in_round(b: Briefing, frame: pd.DataFrame, rounds: int = 1) -> pd.DataFrame:
 def papers_not_seen(b: Briefing) -> dict:
     """What the papers public by the meeting do not yet hold for this year's cycle, each
     computed from the data (`missing`: proposal, notification, survey, officers,
-    collection, decision), the newest paper public by the meeting and the deadlines."""
+    collection, decision, revised precept), the newest paper public by the meeting and the deadlines."""
     steps = set(cycle(b)["step"])
     precept = _precept_readings(b.readings)
     this_round = in_round(b, precept)
+    missing = {
+        "proposal": not proposal(b)["complete"],
+        "notification": "notification" not in steps,
+        "survey": this_round[this_round["topic"] == "survey"].empty,
+        "officers": this_round[this_round["topic"] == "workforce"].empty,
+        "collection": this_round[this_round["topic"] == "council tax collection"].empty,
+        "decision": decision(b) is None,
+        "revised": year_readings(precept[precept["measure_key"] == REVISED_BAND_D], precept_year(b)).empty,
+    }
+    # What each page lists: a reserve meeting waits on the decision, the revised precept and the proposal.
+    listed = (
+        ("decision", "revised", "proposal")
+        if is_reserve(b)
+        else ("proposal", "notification", "survey", "officers", "collection", "decision")
+    )
     return {
         "year": precept_year(b),
         "cycle_in_papers": not cycle(b).empty,
         "decision": decision(b),
-        "missing": {
-            "proposal": not proposal(b)["complete"],
-            "notification": "notification" not in steps,
-            "survey": this_round[this_round["topic"] == "survey"].empty,
-            "officers": this_round[this_round["topic"] == "workforce"].empty,
-            "collection": this_round[this_round["topic"] == "council tax collection"].empty,
-            "decision": decision(b) is None,
-        },
+        "missing": missing,
+        "anything_missing": any(missing[key] for key in listed),
         "latest_paper": b.latest_paper_date(),
         "deadlines": deadlines(b),
         "previous_meeting": b.previous_meeting,
