@@ -37,6 +37,7 @@ class Briefing:
     sections: dict = field(default_factory=dict)
     footnotes: Footnotes | None = None
     _readings: pd.DataFrame | None = field(default=None, repr=False)
+    _svgs: dict[str, str] = field(default_factory=dict, repr=False)
 
     # ----- sources -------------------------------------------------------------------------
 
@@ -49,18 +50,17 @@ class Briefing:
         return row.iloc[0].to_dict()
 
     def plan(self, note: notes.Note, sections: dict[str, dict]) -> None:
-        """Fix what the page shows before any of it renders: the note, each evidence
-        section's facts (keyed by template name, in page order) and the footnote numbers
-        of every row they hold, numbered in the order the page shows them."""
+        """Fix what the page shows before any of it renders: the note and each evidence
+        section's facts (keyed by template name, in page order). The note and sections are
+        worded once here, in page order, to number every citation they make; the cells
+        then render with those numbers frozen."""
         self.note = note
         self.sections = dict(sections)
-        self.footnotes = Footnotes.of(note, *self.sections.values())
-
-    def cite_number(self, row) -> int:
-        """The footnote number of a row's paper and section, fixed when the page was planned."""
-        if self.footnotes is None:
-            raise RuntimeError("the page has not been planned: call briefing.plan(note, sections) before rendering")
-        return self.footnotes.number(row)
+        recorder = Footnotes(recording=True)
+        self._render("shared/note", recorder, note=note)
+        for name, facts in self.sections.items():
+            self._render(name, recorder, **facts)
+        self.footnotes = recorder.frozen()
 
     def cited_sources(self) -> list[dict]:
         """Every source the page cites, numbered, with its paper's register entry."""
@@ -128,7 +128,9 @@ class Briefing:
             ask_as_printed=str(given["ask"]["text"]) if "ask" in given else "",
             remit_as_printed=str(given["remit"]["text"]) if "remit" in given else "",
             power="precept_veto" if self.kind == "precept" else "scrutiny",
-            cites=tuple(notes.Cite.of(given[part]) for part in ("presenter", "ask", "remit") if part in given),
+            presenter_cites=(notes.Cite.of(given["presenter"]),) if "presenter" in given else (),
+            ask_cites=(notes.Cite.of(given["ask"]),) if "ask" in given else (),
+            remit_cites=(notes.Cite.of(given["remit"]),) if "remit" in given else (),
         )
 
     def last_time(self) -> notes.LastTime:
@@ -153,10 +155,10 @@ class Briefing:
 
     def draft_line(self, part: str, line_id: str, rank: int, cites=(), **facts) -> notes.Line:
         """A line of the note drafted from the data, in the words of this kind's note
-        template: the macros `<line_id>_text`, `<line_id>_follow_up` and `<line_id>_prompt`
-        (line ids use underscores). `facts` go to the macros; `cites` are rows or Cites."""
+        template: the macros `<part>_<line_id>_text`, `_follow_up` and `_prompt` (hyphens
+        in the id become underscores: `enquiry_young_people_text`). `facts` go to the macros; `cites` are rows or Cites."""
         template = f"{KINDS[self.kind].templates}/note"
-        macro = line_id.replace("-", "_")
+        macro = f"{part}_{line_id}".replace("-", "_")
         extra = {key: facts.pop(key) for key in ("whose", "role", "evidence") if key in facts}
         parts = {
             name: words.phrase(template, f"{macro}_{name}", **facts)
@@ -167,7 +169,7 @@ class Briefing:
             part=part,
             line_id=line_id,
             rank=rank,
-            cites=tuple(c if isinstance(c, notes.Cite) else notes.Cite.of(c) for c in cites),
+            cites=tuple(dict.fromkeys(c if isinstance(c, notes.Cite) else notes.Cite.of(c) for c in cites)),
             **parts,
             **extra,
         )
@@ -306,20 +308,29 @@ class Briefing:
     # ----- words -----------------------------------------------------------------------------
 
     def render(self, name: str, **facts) -> words.Section:
-        """Render a section template with this briefing's facts.
+        """Render a section template with the page's frozen footnote numbers.
 
         `name` is a template in this kind's folder ('outputs' is templates/briefings/comms/
         outputs.html.j2 for comms) or a shared one ('shared/sources').
         """
+        if self.footnotes is None:  # TRANSITIONAL: a notebook not yet on the note layout
+            self.footnotes = Footnotes(recording=True)
+        return self._render(name, self.footnotes, **facts)
+
+    def _render(self, name: str, footnotes: Footnotes, **facts) -> words.Section:
         path = name if "/" in name else f"{KINDS[self.kind].templates}/{name}"
         template = words.environment().get_template(f"{path}.html.j2")
-        return words.Section(template.render(b=self, **facts).strip())
+        return words.Section(template.render(b=self, footnotes=footnotes, **facts).strip())
 
     def svg(self, chart, labelled_by: str) -> Markup:
-        """An Altair chart as accessible inline SVG, labelled by the ids given."""
+        """An Altair chart as accessible inline SVG, labelled by the ids given (each chart
+        is drawn once per page, though planning words the page twice)."""
         from briefing import charts
 
-        return charts.accessible_svg(charts.to_svg(chart), labelled_by)
+        key = chart.to_json(sort_keys=True)
+        if key not in self._svgs:
+            self._svgs[key] = charts.to_svg(chart)
+        return charts.accessible_svg(self._svgs[key], labelled_by)
 
     # ----- flags -----------------------------------------------------------------------------
 

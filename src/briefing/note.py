@@ -96,7 +96,7 @@ class Option:
 @dataclass(frozen=True)
 class Item:
     """The item: its title and number, who presents it, what the Panel is asked to do
-    (`asked_to`: note, review, recommend or veto) and its remit, each with its citation."""
+    (`asked_to`: note, review, recommend or veto) and its remit, each with its citations."""
 
     title: str = ""
     number: str = ""
@@ -105,7 +105,9 @@ class Item:
     ask_as_printed: str = ""
     remit_as_printed: str = ""
     power: str = "scrutiny"  # 'precept_veto' for the precept, else the general duty to scrutinise
-    cites: tuple[Cite, ...] = ()
+    presenter_cites: tuple[Cite, ...] = ()
+    ask_cites: tuple[Cite, ...] = ()
+    remit_cites: tuple[Cite, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -133,17 +135,6 @@ class Note:
     def lines(self) -> tuple[Line, ...]:
         """Every line in the order the note shows them."""
         return self.key_issues + self.enquiries + self.requests
-
-    def cites(self) -> list[Cite]:
-        """Every citation the note makes, in the order it makes them."""
-        found = list(self.item.cites)
-        for row in (*self.last_time.answered, *self.last_time.unanswered):
-            found.append(Cite.of(row))
-        for line in self.lines():
-            found.extend(line.cites)
-        for option in self.options:
-            found.extend(option.cites)
-        return found
 
 
 def officer_lines(rows: pd.DataFrame) -> list[dict]:
