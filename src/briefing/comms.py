@@ -10,6 +10,7 @@ reading or a new measure of a topic appears with no change here.
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 import pandas as pd
 
@@ -173,3 +174,101 @@ def young_people(ctx: Briefing) -> dict:
         "insights": ctx.expected("youth_listening_insights"),
         "reel": ctx.latest("comms_footprints_reel_views"),
     }
+
+
+# ----- the page: evidence sections and the note --------------------------------------------
+
+DISTRICT_DAYS = "comms_district_days"
+NEWSLETTER_SUBSCRIBERS = "comms_newsletter_subscribers"
+WEBSITE_GO_LIVE = "new_website_go_live"
+
+# Lines of enquiry in the order they are ranked when drafted: results of engagement first,
+# then the public's voice on the budget, the statutory duties the papers evidence least,
+# what engagement changed in policing, young people, and the website.
+ENQUIRY_RANKING = ("outcomes", "survey", "victims", "accountability", "young-people", "website")
+
+
+def sections(ctx: Briefing) -> dict[str, dict]:
+    """The facts of each evidence section, keyed by template, in the order the page shows them."""
+    outputs_frame = outputs(ctx)
+    long = outputs_long(outputs_frame)
+    return {
+        "outputs": {"outputs": outputs_frame, "long": long, "chart": outputs_chart(long)},
+        "reach": {"reach": reach(ctx)},
+        "duties": {"duties": duties(ctx)},
+        "precept_survey": precept_survey(ctx),
+        "young_people": young_people(ctx),
+        "engagement": {},
+        "team": {
+            "size": ctx.latest("comms_team_fte"),
+            "starts": ctx.expected("communities_policy_officer_start"),
+            "outputs_end": ctx.latest("comms_press_releases"),
+        },
+        "website": {"disagreements": ctx.date_disagreements(), "go_live": ctx.expected(WEBSITE_GO_LIVE)},
+        "shared/dated": {"dated": ctx.dated_readings()},
+        "shared/since_last": {"fresh": ctx.new_since_last()},
+        "shared/actions": {"facts": ctx.actions()},
+    }
+
+
+def drafted(ctx: Briefing, facts: dict[str, dict]) -> tuple[list, list]:
+    """The comms note's lines drafted from the evidence's facts, and the Panel's options:
+    key issues, ranked lines of enquiry and data requests (words in
+    templates/briefings/comms/note.html.j2). `Briefing.assemble_note` applies the
+    officer's rows to them."""
+    current = [row for row in facts["outputs"]["outputs"].to_dict("records") if row["current"]]
+    top = current[:4]
+    compared = any(row["direction"] for row in current)
+    survey = facts["precept_survey"]
+    duty_rows = facts["duties"]["duties"].to_dict("records")
+    weak = [row for row in duty_rows if row["strength"] != "direct"]
+    asked = ctx.data.table("questions")
+    # The minutes record the question about a stated fall, and its answer, where the fall is printed.
+    answer = asked[asked["section"] == survey["fall"]["section"]].to_dict("records") if survey["fall"] else []
+    reach_rows = facts["reach"]["reach"].to_dict("records") if len(facts["reach"]["reach"]) else []
+    subscribers = next((row for row in reach_rows if row["measure_key"] == NEWSLETTER_SUBSCRIBERS), None)
+    district = next((row for row in facts["outputs"]["outputs"].to_dict("records") if row["measure_key"] == DISTRICT_DAYS), None)
+    website = next((found for found in facts["website"]["disagreements"] if found["measure_key"] == WEBSITE_GO_LIVE), None)
+    youth = facts["young_people"]
+
+    issues, enquiries, requests = [], [], []
+    if top:
+        issues.append(ctx.draft_line("key_issue", "outputs", 1, [top[0]], rows=top, compared=compared, whose="report", evidence="outputs"))
+        enquiries.append(ctx.draft_line("enquiry", "outcomes", 0, [top[0]], rows=top, compared=compared, role="engagement"))
+        if not compared:
+            requests.append(ctx.draft_line("request", "earlier-outputs", 1, [top[0]], row=top[0]))
+    if survey["responses"]:
+        cites = [survey["responses"]] + ([survey["fall"]] if survey["fall"] else []) + answer
+        whose = "member" if survey["fall"] else "report"
+        issues.append(
+            ctx.draft_line("key_issue", "survey", 2, cites, responses=survey["responses"], fall=survey["fall"], answer=answer[0] if answer else None, whose=whose, evidence="precept-survey")
+        )
+        enquiries.append(ctx.draft_line("enquiry", "survey", 0, cites, responses=survey["responses"], fall=survey["fall"], role="finance"))
+        if survey["fall"] and not survey["earlier"]:
+            requests.append(ctx.draft_line("request", "earlier-survey", 2, [survey["fall"]], fall=survey["fall"]))
+    if weak:
+        issues.append(
+            ctx.draft_line("key_issue", "duties", 3, [duty_rows[0]], direct=len(duty_rows) - len(weak), total=len(duty_rows), weak=weak, whose="reading", evidence="duties")
+        )
+        victims = [row for row in weak if "victim" in row["duty"].lower()]
+        if victims:
+            enquiries.append(ctx.draft_line("enquiry", "victims", 0, [victims[0]], duty=victims[0], role="engagement"))
+    if district is not None:
+        enquiries.append(ctx.draft_line("enquiry", "accountability", 0, [district], district=district, role="accountability"))
+    if youth["responses"]:
+        enquiries.append(ctx.draft_line("enquiry", "young-people", 0, [youth["responses"]], responses=youth["responses"], role="engagement"))
+    if website:
+        issues.append(ctx.draft_line("key_issue", "website", 4, website["rows"], rows=website["rows"], whose="paper", evidence="website"))
+        enquiries.append(ctx.draft_line("enquiry", "website", 0, website["rows"], rows=website["rows"], role="engagement"))
+    if subscribers is not None:
+        issues.append(ctx.draft_line("key_issue", "newsletter", 5, [subscribers], row=subscribers, whose="report", evidence="reach"))
+        if not subscribers["direction"]:
+            requests.append(ctx.draft_line("request", "newsletter-growth", 3, [subscribers], row=subscribers))
+    team = facts["team"]
+    if team["size"] and len(team["starts"]):
+        requests.append(ctx.draft_line("request", "team-size", 4, [team["size"]], size=team["size"], outputs_end=team["outputs_end"]))
+
+    ranked = sorted(enquiries, key=lambda line: ENQUIRY_RANKING.index(line.line_id))
+    enquiries = [replace(line, rank=n) for n, line in enumerate(ranked, start=1)]
+    options = [ctx.option("note"), ctx.option("recommend"), ctx.option("report_back")]
+    return issues[:5] + enquiries + requests, options

@@ -1,5 +1,5 @@
 """The briefing a notebook is assembling: its meeting, its data as of the meeting, its
-citations, flags and questions. Notebooks open one with `open_briefing` and call its
+note, the facts of its evidence sections and their footnotes. Notebooks open one with `open_briefing` and call its
 section builders; the per-topic modules (precept, comms, communities, culture) add theirs.
 """
 
@@ -11,22 +11,15 @@ from datetime import date
 import pandas as pd
 from markupsafe import Markup
 
+from briefing import note as notes
 from briefing import readings, rules, words
 from briefing.config import Paths
 from briefing.datasets import Data, load_data
+from briefing.footnotes import Footnotes
 from briefing.kinds import BODY, KINDS
 from briefing.words import as_date
 
 READING_MINUTES_WORDS = 200  # words a minute, for a reader of plain English on screen
-
-
-@dataclass
-class Question:
-    """A question members may wish to ask, with the figure that prompted it."""
-
-    text: str
-    prompted_by: str
-    row: dict | None = None
 
 
 @dataclass
@@ -40,9 +33,11 @@ class Briefing:
     everything: Data  # every row, for the meeting's own agenda
     paths: Paths
     previous_meeting: date | None
-    citations: list[tuple[str, str]] = field(default_factory=list)
-    questions: list[Question] = field(default_factory=list)
+    note: notes.Note | None = None
+    sections: dict = field(default_factory=dict)
+    footnotes: Footnotes | None = None
     _readings: pd.DataFrame | None = field(default=None, repr=False)
+    _svgs: dict[str, str] = field(default_factory=dict, repr=False)
 
     # ----- sources -------------------------------------------------------------------------
 
@@ -54,18 +49,25 @@ class Briefing:
             raise KeyError(f"unknown source_id {source_id!r}")
         return row.iloc[0].to_dict()
 
-    def cite_number(self, source_id: str, section: str) -> int:
-        """The footnote number of a paper and section (numbered in order of first citation)."""
-        key = (str(source_id), str(section))
-        if key not in self.citations:
-            self.citations.append(key)
-        return self.citations.index(key) + 1
+    def plan(self, note: notes.Note, sections: dict[str, dict]) -> None:
+        """Fix what the page shows before any of it renders: the note and each evidence
+        section's facts (keyed by template name, in page order). The note and sections are
+        worded once here, in page order, to number every citation they make; the cells
+        then render with those numbers frozen."""
+        self.note = note
+        self.sections = dict(sections)
+        recorder = Footnotes(recording=True)
+        self._render("shared/note", recorder, note=note)
+        for name, facts in self.sections.items():
+            self._render(name, recorder, **facts)
+        self.footnotes = recorder.frozen()
 
     def cited_sources(self) -> list[dict]:
-        """Every source cited so far, numbered, with its paper's register entry."""
+        """Every source the page cites, numbered, with its paper's register entry."""
         cited = []
         explained: set[str] = set()
-        for number, (source_id, section) in enumerate(self.citations, start=1):
+        for number, cite in self.footnotes or ():
+            source_id, section = cite.source_id, cite.section
             entry = self.source(source_id)
             explain = bool(entry["date_estimated"]) and source_id not in explained
             explained.add(source_id)
@@ -89,9 +91,8 @@ class Briefing:
         latest = self.data.latest_public_date()
         return as_date(latest) if latest is not None else None
 
-    def header_facts(self, draft: bool = False) -> dict:
-        """What the title block says: meeting, agenda item, papers used and when due, and
-        whether the page is a draft (a topic's own check, e.g. precept.draft).
+    def header_facts(self) -> dict:
+        """What the title block says: meeting, agenda item, papers used and when due.
 
         The meeting's details come only from rows public by the meeting, like every figure.
         """
@@ -106,15 +107,110 @@ class Briefing:
             "meeting": meeting,
             "item": item,
             "item_given": str(self.parameters.get("agenda_item") or "").strip(),
-            "figures_as_at": self.figures_as_at(),
-            "papers_due": rules.papers_due(self.meeting_date),
-            "draft": draft,
+            "draft": bool(self.note and self.note.draft),
         }
 
-    def header(self, draft: bool = False) -> words.Section:
-        """Title block: Panel, meeting date, agenda item, figures as at, papers due; a draft
-        says so in its title."""
-        return self.render("shared/header", facts=self.header_facts(draft))
+    def item_facts(self) -> notes.Item:
+        """The item as its report gives it: title, number, presenter, what the Panel is
+        asked to do and its remit, from rows public by the meeting."""
+        item = self.agenda_item() or {}
+        asks = self.data.table("item_asks")
+        mine = asks[(asks["meeting_date"] == self.meeting_date_stamp) & (asks["briefing"] == self.kind)]
+        given = {row["part"]: row for row in mine.to_dict("records")}
+        number = str(self.parameters.get("agenda_item") or "").strip()
+        if not number and not words.missing(item.get("item_number")):
+            number = str(item["item_number"])
+        return notes.Item(
+            title=str(item.get("title") or ""),
+            number=number,
+            presenter=str(given["presenter"]["text"]) if "presenter" in given else "",
+            asked_to=str(given["ask"]["asked_to"]) if "ask" in given else "",
+            ask_as_printed=str(given["ask"]["text"]) if "ask" in given else "",
+            remit_as_printed=str(given["remit"]["text"]) if "remit" in given else "",
+            power="precept_veto" if self.kind == "precept" else "scrutiny",
+            presenter_cites=(notes.Cite.of(given["presenter"]),) if "presenter" in given else (),
+            ask_cites=(notes.Cite.of(given["ask"]),) if "ask" in given else (),
+            remit_cites=(notes.Cite.of(given["remit"]),) if "remit" in given else (),
+        )
+
+    def last_time(self) -> notes.LastTime:
+        """The Panel's last consideration of this topic before this meeting: the decisions,
+        recommendations and undertakings it made, split by whether a paper shows them answered."""
+        frame = self.data.table("actions")
+        mine = frame[(frame["briefing"] == self.kind) & (frame["meeting_date"] < self.meeting_date_stamp)]
+        if mine.empty:
+            return notes.LastTime()
+        last = mine["meeting_date"].max()
+        made = mine[mine["meeting_date"] == last].sort_values("action_id")
+        answered = made[made["status"] == "closed"]
+        answered = answered[answered["closed_meeting_date"] <= self.meeting_date_stamp]
+        unanswered = made[~made["action_id"].isin(answered["action_id"])]
+        return notes.LastTime(as_date(last), tuple(answered.to_dict("records")), tuple(unanswered.to_dict("records")))
+
+    def officer_lines(self) -> list[dict]:
+        """The officer's own note lines for this meeting and briefing (data/note_lines.csv)."""
+        lines = self.everything.unfiltered("note_lines")
+        mine = lines[(lines["meeting_date"] == self.meeting_date_stamp) & (lines["briefing"] == self.kind)]
+        return notes.officer_lines(mine)
+
+    def draft_line(self, part: str, line_id: str, rank: int, cites=(), **facts) -> notes.Line:
+        """A line of the note drafted from the data, in the words of this kind's note
+        template: the macros `<part>_<line_id>_text`, `_follow_up` and `_prompt` (hyphens
+        in the id become underscores: `enquiry_young_people_text`). `facts` go to the macros; `cites` are rows or Cites."""
+        template = f"{KINDS[self.kind].templates}/note"
+        macro = f"{part}_{line_id}".replace("-", "_")
+        extra = {key: facts.pop(key) for key in ("whose", "role", "evidence") if key in facts}
+        parts = {
+            name: words.phrase(template, f"{macro}_{name}", **facts)
+            for name in ("text", "follow_up", "prompt")
+            if words.has_phrase(template, f"{macro}_{name}")
+        }
+        return notes.Line(
+            part=part,
+            line_id=line_id,
+            rank=rank,
+            cites=tuple(dict.fromkeys(c if isinstance(c, notes.Cite) else notes.Cite.of(c) for c in cites)),
+            **parts,
+            **extra,
+        )
+
+    def option(self, option_id: str, cites=(), **facts) -> notes.Option:
+        """An option open to the Panel, in the words of the `option_<id>` and
+        `option_<id>_leads_to` macros of this kind's note template (or the shared one)."""
+        macro = f"option_{option_id.replace('-', '_')}"
+        template = f"{KINDS[self.kind].templates}/note"
+        if not words.has_phrase(template, macro):
+            template = "shared/options"
+        leads_to = words.phrase(template, f"{macro}_leads_to", **facts) if words.has_phrase(template, f"{macro}_leads_to") else Markup("")
+        return notes.Option(
+            option_id, words.phrase(template, macro, **facts), leads_to, tuple(c if isinstance(c, notes.Cite) else notes.Cite.of(c) for c in cites)
+        )
+
+    def assemble_note(self, drafted: list[notes.Line], options: list[notes.Option], draft: tuple[str, ...] = ()) -> notes.Note:
+        """The note: the item, last time, and the drafted lines with the officer's rows
+        applied and ranked (see `note.assemble`)."""
+        lines = notes.assemble(drafted, self.officer_lines())
+        return notes.Note(
+            item=self.item_facts(),
+            last_time=self.last_time(),
+            key_issues=notes.of_part(lines, "key_issue"),
+            enquiries=notes.of_part(lines, "enquiry"),
+            requests=notes.of_part(lines, "request"),
+            options=tuple(options),
+            draft=tuple(draft),
+        )
+
+    def note_section(self) -> words.Section:
+        """The note, rendered: the five-minute briefing at the top of the page."""
+        return self.render("shared/note", note=self.note)
+
+    def section(self, name: str) -> words.Section:
+        """One evidence section, rendered from the facts the page was planned with."""
+        return self.render(name, **self.sections[name])
+
+    def header(self) -> words.Section:
+        """Title block: Panel, meeting date, agenda item, figures as at, papers due."""
+        return self.render("shared/header", facts=self.header_facts())
 
     # ----- figures ------------------------------------------------------------------------------
 
@@ -212,36 +308,35 @@ class Briefing:
     # ----- words -----------------------------------------------------------------------------
 
     def render(self, name: str, **facts) -> words.Section:
-        """Render a section template with this briefing's facts.
+        """Render a section template with the page's frozen footnote numbers.
 
         `name` is a template in this kind's folder ('outputs' is templates/briefings/comms/
-        outputs.html.j2 for comms) or a shared one ('shared/questions').
+        outputs.html.j2 for comms) or a shared one ('shared/sources').
         """
+        if self.footnotes is None:  # TRANSITIONAL: a notebook not yet on the note layout
+            self.footnotes = Footnotes(recording=True)
+        return self._render(name, self.footnotes, **facts)
+
+    def _render(self, name: str, footnotes: Footnotes, **facts) -> words.Section:
         path = name if "/" in name else f"{KINDS[self.kind].templates}/{name}"
         template = words.environment().get_template(f"{path}.html.j2")
-        return words.Section(template.render(b=self, **facts).strip())
+        return words.Section(template.render(b=self, footnotes=footnotes, **facts).strip())
 
     def svg(self, chart, labelled_by: str) -> Markup:
-        """An Altair chart as accessible inline SVG, labelled by the ids given."""
+        """An Altair chart as accessible inline SVG, labelled by the ids given (each chart
+        is drawn once per page, though planning words the page twice)."""
         from briefing import charts
 
-        return charts.accessible_svg(charts.to_svg(chart), labelled_by)
+        key = chart.to_json(sort_keys=True)
+        if key not in self._svgs:
+            self._svgs[key] = charts.to_svg(chart)
+        return charts.accessible_svg(self._svgs[key], labelled_by)
 
-    # ----- flags and questions ---------------------------------------------------------------
+    # ----- flags -----------------------------------------------------------------------------
 
     def dated(self, row) -> bool:
         """True when the row's figure is more than 12 months older than the meeting."""
         return rules.is_dated(rules.figure_date(row), self.meeting_date)
-
-    def ask(self, text: str, prompted_by: str, row=None) -> None:
-        """Add a question members may wish to ask, citing the row that prompted it."""
-        text = Markup(text) if isinstance(text, Markup) else str(text)
-        if all(str(q.text) != str(text) for q in self.questions):
-            self.questions.append(Question(text, prompted_by, row=None if row is None else dict(row)))
-
-    def questions_list(self) -> words.Section:
-        """The questions the sections raised, each with the figure that prompted it."""
-        return self.render("shared/questions")
 
     # ----- actions and changes ---------------------------------------------------------------
 

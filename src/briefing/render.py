@@ -21,7 +21,10 @@ from briefing.words import slug
 # Cells that never circulate: the parameters papermill reads and injects, and the cells
 # that show the analyst a section's frame and chart.
 HIDDEN_TAGS = {"parameters", "injected-parameters", "analyst"}
-SECTION_HEADING = re.compile(r"^##\s+(?P<text>[^#].*?)\s*$", re.MULTILINE)
+# '## Heading' or '## Heading {#id}': a section of the evidence, with an id the note links to.
+SECTION_HEADING = re.compile(r"^##\s+(?P<text>[^#].*?)(?:\s*\{#(?P<id>[a-z0-9-]+)\})?\s*$", re.MULTILINE)
+# The cell that opens the evidence after the note; the contents list follows it.
+EVIDENCE_TAG = "evidence"
 WORDS_PER_MINUTE = 200
 
 
@@ -44,14 +47,17 @@ class SectionHeadings(Preprocessor):
             if cell.cell_type != "markdown":
                 continue
 
-            def heading(match):
+            evidence = EVIDENCE_TAG in cell.metadata.get("tags", [])
+
+            def heading(match, evidence=evidence):
                 text = match.group("text")
-                anchor = base = slug(text)
+                anchor = base = match.group("id") or slug(text)
                 number = 2
                 while anchor in used:
                     anchor, number = f"{base}-{number}", number + 1
                 used.add(anchor)
-                contents.append({"id": anchor, "text": text})
+                if not evidence:
+                    contents.append({"id": anchor, "text": text})
                 return f'<h2 id="{anchor}">{escape(text)}</h2>'
 
             cell.source = SECTION_HEADING.sub(heading, cell.source)
@@ -131,8 +137,27 @@ def _drop_empty_sections(notebook: nbformat.NotebookNode) -> nbformat.NotebookNo
     return notebook
 
 
-def reading_minutes(notebook: nbformat.NotebookNode) -> int:
-    """Minutes to read what a page shows: its words at a steady reading pace, rounded up."""
+def _minutes(words: int) -> int:
+    return max(1, -(-words // WORDS_PER_MINUTE))
+
+
+def note_words(notebook: nbformat.NotebookNode) -> int:
+    """Words a member reads in the note: every cell before the one that opens the evidence."""
+    cells = []
+    for cell in notebook.cells:
+        if EVIDENCE_TAG in cell.metadata.get("tags", []):
+            break
+        cells.append(cell)
+    return page_words(nbformat.from_dict({**notebook, "cells": cells}))
+
+
+def reading_minutes(notebook: nbformat.NotebookNode) -> dict:
+    """Minutes to read the note and the whole page, at a steady reading pace, rounded up."""
+    return {"note": _minutes(note_words(notebook)), "page": _minutes(page_words(notebook))}
+
+
+def page_words(notebook: nbformat.NotebookNode) -> int:
+    """Words a page shows (collapsed data tables, which repeat a chart, are not counted)."""
     texts = []
     for cell in notebook.cells:
         if cell.cell_type == "markdown":
@@ -141,8 +166,7 @@ def reading_minutes(notebook: nbformat.NotebookNode) -> int:
             data = output.get("data", {})
             # Collapsed data tables repeat a chart for those who want it; they are not read through.
             texts.append(re.sub(r"<svg.*?</svg>|<details>.*?</details>|<[^>]+>", " ", str(data.get("text/html", "")), flags=re.S))
-    count = len(" ".join(texts).split())
-    return max(1, -(-count // WORDS_PER_MINUTE))
+    return len(" ".join(re.sub(r"<[^>]+>|\{#[a-z0-9-]+\}", " ", t) for t in texts).split())
 
 
 def render_notebook(notebook: nbformat.NotebookNode, page: dict) -> str:

@@ -63,6 +63,7 @@ class Dataset:
     trace: dict | None = None
     unique: tuple[dict, ...] = ()
     lookup: dict | None = None
+    may_be_empty: bool = False  # a dataset of the officer's own rows starts empty
 
     @property
     def column_names(self) -> list[str]:
@@ -117,6 +118,7 @@ def parse_dictionary(raw: dict) -> Dictionary:
             trace=spec.get("trace"),
             unique=tuple(spec.get("unique", ())),
             lookup=spec.get("lookup"),
+            may_be_empty=bool(spec.get("may_be_empty", False)),
         )
     return Dictionary(vocabularies=vocabularies, datasets=datasets)
 

@@ -131,7 +131,7 @@ def build_suites(dataset: Dataset, present: list[str], references: dict[str, lis
 
     raw = gx.ExpectationSuite(name=f"{dataset.name}.raw")
     typed = gx.ExpectationSuite(name=f"{dataset.name}.typed")
-    if dataset.file:
+    if dataset.file and not dataset.may_be_empty:
         raw.add_expectation(gxe.ExpectTableRowCountToBeBetween(min_value=1, meta=meta(None, "the file has no rows")))
     for column in dataset.columns.values():
         if column.name not in present or column.name in shared:
@@ -236,6 +236,8 @@ def _condition(when: dict):
         return column != when["not_equals"]
     if when.get("is_blank"):
         return column.is_null()
+    if when.get("is_present"):
+        return column.is_not_null()
     raise ValueError(f"unknown condition in data/dictionary.yaml: {when}")
 
 

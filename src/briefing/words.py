@@ -267,3 +267,18 @@ def environment():
     )
     env.tests["missing"] = missing
     return env
+
+
+def phrase(template: str, macro: str, **facts) -> Markup:
+    """The words of one macro of a template, e.g. a drafted line of a note.
+
+    `template` is a path under templates/briefings/ without its suffix ('comms/note');
+    the macro receives `facts` and returns autoescaped markup.
+    """
+    module = environment().get_template(f"{template}.html.j2").module
+    return Markup(getattr(module, macro)(**facts)).strip()
+
+
+def has_phrase(template: str, macro: str) -> bool:
+    """True when the template defines the macro."""
+    return hasattr(environment().get_template(f"{template}.html.j2").module, macro)
