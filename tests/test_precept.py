@@ -365,14 +365,21 @@ def _norm(text: str) -> str:
     return re.sub(r"\s+", " ", text).strip()
 
 
-def test_reserve_page_repeats_none_of_the_first_meetings_questions(paths):
-    first = {_norm(q) for q in page(paths, "2024-01-31").questions}
-    reserve = page(paths, "2024-02-14")
-    asked = [_norm(q) for q in reserve.questions]
+def planned_note(briefing):
+    facts = precept.sections(briefing)
+    drafted, options = precept.drafted(briefing, facts)
+    return precept.note(briefing, drafted, options, facts)
+
+
+def test_reserve_page_repeats_none_of_the_first_meetings_questions(paths, jan_2024, reserve_2024):
+    first = {str(line.text) for line in planned_note(jan_2024).enquiries}
+    reserve = planned_note(reserve_2024)
+    asked = [str(line.text) for line in reserve.enquiries]
     assert first and asked
     assert not set(asked) & first
     assert not any("notif" in q for q in asked), "the reserve meeting must not ask when the Commissioner will notify the Panel"
-    assert "veto-arithmetic" not in reserve.sections and "members-questions-at-the-last-precept-meeting" not in reserve.sections
+    sections = page(paths, "2024-02-14").sections
+    assert "veto" not in sections and "members-questions" not in sections
 
 
 def test_reserve_page_is_a_short_page_of_its_own(paths):
@@ -399,7 +406,7 @@ def test_a_first_meeting_without_its_proposal_is_a_draft_in_its_title_and_key_po
     html = (paths.briefings / day / "precept.html").read_text(encoding="utf-8")
     title = re.search(r"<h1[^>]*>(.*?)</h1>", html, re.S).group(1)
     assert title.startswith("Draft: ") is draft
-    assert ("Draft:" in _norm(" ".join(parsed.sections["key-points"]))) is draft
+    assert ("Draft:" in _norm(" ".join(parsed.sections["key-issues"]))) is draft
 
 
 @pytest.mark.parametrize("day", list(MEETINGS))
@@ -426,15 +433,15 @@ def test_the_1_feb_2023_page_shows_nothing_published_later(paths):
         assert not re.search(rf"(?<![\d,£]){re.escape(later)}", text), f"{later!r} was first published after 1 February 2023"
 
 
-def test_the_question_for_current_figures_cites_no_single_paragraph():
+def test_the_request_for_current_figures_cites_no_single_paragraph(jan_2024):
     """It used to cite para 8.5 of the 2020 Board paper (the uplift) for a question about the
-    survey and the Band D illustration too (paras 8.6 to 8.8); it now names what prompted it."""
-    fresh = brief("2024-01-31")
-    fresh.render("not_yet_available", unseen=precept.papers_not_seen(fresh), reserve=False, dated=precept.dated_topics(fresh))
-    [question] = fresh.questions
-    assert question.row is None
-    assert "survey results" in str(question.text) and "officer numbers" in str(question.text) and "Band D" in str(question.text)
-    assert precept.dated_topics(fresh)["count"] == 8
+    survey and the Band D illustration too (paras 8.6 to 8.8); it is now a request for data,
+    before the meeting, naming what prompted it."""
+    [request] = [line for line in planned_note(jan_2024).requests if line.line_id == "current-figures"]
+    assert request.cites == ()
+    text = str(request.text)
+    assert "survey results" in text and "officer numbers" in text and "Band D" in text
+    assert precept.dated_topics(jan_2024)["count"] == 8
 
 
 def test_the_2024_first_meeting_page_keeps_every_key_figure(paths):
@@ -471,9 +478,31 @@ def test_without_a_veto_the_reserve_page_is_one_line():
     """As of 15 March 2023 the minutes record the 2023/24 decision: no veto, so a reserve
     meeting for that cycle is not needed, and its page says so in one line."""
     briefing = open_briefing("precept", "2023-03-15", agenda_item="", precept_year="2023/24", reserve_meeting=True)
-    path = precept.decision_path(briefing)
+    facts = precept.sections(briefing)
+    path = facts["reserve_path"]["path"]
     assert (path["vetoed"], path["reserve_needed"], path["check"]) == (False, False, None)
-    text = _norm(re.sub(r"<[^>]+>", " ", str(briefing.render("reserve_key_points", reserve=precept.reserve(briefing), path=path))))
-    assert text.startswith("The Panel did not veto the proposed 2023/24 precept at its meeting of 1 February 2023")
-    assert text.endswith("so this reserve meeting is not needed.")
-    assert "<li>" not in str(briefing.render("reserve_key_points", reserve=precept.reserve(briefing), path=path))
+    assert list(facts) == ["reserve_path"], "no veto: nothing but the one line"
+    note = planned_note(briefing)
+    [issue] = note.key_issues
+    text = _norm(re.sub(r"<[^>]+>", " ", str(issue.text)))
+    assert (
+        text
+        == "The Panel did not veto the proposed 2023/24 precept at its meeting of 1 February 2023, so this reserve meeting is not needed."
+    )
+    assert not note.enquiries and not note.options
+    briefing.plan(note, facts)
+    section = str(briefing.section("reserve_path"))
+    assert "<li>" not in section and "so this reserve meeting is not needed" in section
+
+
+def test_the_note_ranks_lines_of_enquiry_at_the_commissioners_role(jan_2024):
+    note = planned_note(jan_2024)
+    assert note.draft and "2024/25" in note.draft[0]
+    assert 3 <= len(note.key_issues) <= 5 and all(line.whose for line in note.key_issues)
+    assert [line.rank for line in note.enquiries] == list(range(1, len(note.enquiries) + 1))
+    assert 5 <= len(note.enquiries) <= 6
+    assert all(str(line.follow_up).endswith("?") and line.role for line in note.enquiries)
+    assert any(line.role == "accountability" for line in note.enquiries)
+    assert [o.option_id for o in note.options] == ["support", "recommend-changes", "veto-too-high", "veto-too-low"]
+    assert "cannot veto again" in str(note.options[2].leads_to) and "lower" in str(note.options[2].leads_to)
+    assert "9 votes" in str(note.options[2].text)

@@ -495,3 +495,273 @@ def reserve(b: Briefing) -> dict:
         "decision": decision(b),
         "latest_paper": b.latest_paper_date(),
     }
+
+
+# ----- the page: evidence sections and the note -------------------------------------------------
+
+# Lines of enquiry in the order they are ranked when drafted: the case for the proposal first,
+# then the medium term, the public's voice, holding the Chief Constable to account for what the
+# precept buys, the collection fund, and what came of last time's recommendation.
+ENQUIRY_RANKING = ("case", "medium-term", "survey", "officers", "collection", "last-time")
+RESERVE_ENQUIRY_RANKING = ("revised", "reasons", "services", "timing")
+
+
+def sections(b: Briefing) -> dict[str, dict]:
+    """The facts of each evidence section, keyed by template, in the order the page shows
+    them: the first meeting's sections, or the reserve meeting's short path after a veto."""
+    timetable_frame = timetable(b)
+    path = decision_path(b)
+    if is_reserve(b):
+        found = {"reserve_path": {"reserve": reserve(b), "path": path}}
+        if path["reserve_needed"] is False:
+            return found  # no veto: one line, nothing else
+        return found | {
+            "not_yet_available": {"unseen": papers_not_seen(b), "reserve": True, "dated": dated_topics(b)},
+            "reserve_powers": {"reserve": reserve(b)},
+            "reserve_timetable": {"timetable": timetable_frame, "reserve": reserve(b)},
+            "reserve_look_for": {"reserve": reserve(b), "path": path},
+            "shared/since_last": {"fresh": b.new_since_last()},
+        }
+    questions = survey_questions(b)
+    return {
+        "proposal": {"proposal": proposal(b), "draft": draft(b), "path": path, "decisions": decisions(b)},
+        "not_yet_available": {"unseen": papers_not_seen(b), "reserve": False, "dated": dated_topics(b)},
+        "timetable": {"timetable": timetable_frame, "year": precept_year(b)},
+        "veto": {"veto": veto(b)},
+        "survey": {
+            "surveys": survey_counts(b),
+            "fall": survey_fall(b),
+            "questions": questions,
+            "chart": survey_questions_chart(questions),
+            "comments": latest_reading(b, SURVEY_COMMENTS),
+        },
+        "officers": {"officers": officers(b)},
+        "money": {"collection": collection_fund(b)},
+        "members_questions": {"questions": members_questions(b)},
+        "history": {"history": history(b)},
+        "shared/dated": {"dated": b.dated_readings()},
+        "shared/since_last": {"fresh": b.new_since_last()},
+        "shared/actions": {"facts": b.actions()},
+    }
+
+
+def _reading(frame: pd.DataFrame, measure_key: str) -> dict | None:
+    rows = frame[frame["measure_key"] == measure_key] if len(frame) else frame
+    return None if rows.empty else rows.iloc[0].to_dict()
+
+
+def drafted(b: Briefing, facts: dict[str, dict]) -> tuple[list, list]:
+    """The precept note's lines drafted from the evidence's facts, and the Panel's options
+    (words in templates/briefings/precept/note.html.j2). `Briefing.assemble_note` applies
+    the officer's rows to them."""
+    from dataclasses import replace
+
+    if is_reserve(b):
+        return _drafted_reserve(b, facts)
+    found = facts["proposal"]["proposal"]["by_measure"]
+    band = found.get(BAND_D)
+    money = [found[key] for key in ("precept_income", "government_grant", "total_budget") if key in found]
+    pressures = [found[key] for key in ("savings_planned", "reserves_use", "reserves_level", "medium_term_gap") if key in found]
+    survey = facts["survey"]
+    counts = in_round(b, survey["surveys"], rounds=2)
+    latest_count = counts.iloc[-1].to_dict() if len(counts) else None
+    views = [
+        found_view
+        for key in ("precept_survey_support_pct", "precept_survey_neutral_pct", "precept_survey_against_pct")
+        if (found_view := b.latest(key))
+    ]
+    views = [row for row in views if len(in_round(b, pd.DataFrame([row])))]
+    arithmetic = facts["veto"]["veto"]
+    workforce = facts["officers"]["officers"]
+    in_post, target = _reading(workforce, "officers_in_post"), _reading(workforce, "officer_target")
+    if in_post is not None and in_round(b, pd.DataFrame([in_post]), rounds=2).empty:
+        in_post = target = None  # older counts are history, not last time's
+    collection = facts["money"]["collection"]
+    deficit_said = b.statements("money")
+    deficit_said = deficit_said[deficit_said["statement_id"] == "precept-chair-deficit"].to_dict("records")
+    open_actions = b.actions()["open"]
+    open_recommendations = open_actions[open_actions["kind"] == "recommendation"].to_dict("records")
+    notification = facts["timetable"]["timetable"].set_index("step").loc["notification"].to_dict()
+    year, is_draft = precept_year(b), facts["proposal"]["draft"]["draft"]
+
+    issues, enquiries, requests = [], [], []
+    if is_draft:
+        issues.append(
+            b.draft_line(
+                "key_issue",
+                "no-proposal",
+                1,
+                [],
+                year=year,
+                missing=facts["proposal"]["draft"]["missing"],
+                due=notification["deadline"],
+                whose="reading",
+                evidence="proposal",
+            )
+        )
+        requests.append(b.draft_line("request", "precept-report", 1, [], year=year))
+        enquiries.append(b.draft_line("enquiry", "case", 0, [], band=None, limit=None, year=year, role="finance"))
+    if band is not None:
+        cites = [band] + [
+            found[k] for k in ("precept_band_d_increase", "precept_band_d_increase_pct", "precept_referendum_limit") if k in found
+        ]
+        issues.append(
+            b.draft_line(
+                "key_issue",
+                "proposal",
+                1,
+                cites,
+                band=band,
+                rise=found.get("precept_band_d_increase"),
+                rise_pct=found.get("precept_band_d_increase_pct"),
+                limit=found.get("precept_referendum_limit"),
+                whose="report",
+                evidence="proposal",
+            )
+        )
+        enquiries.append(
+            b.draft_line("enquiry", "case", 0, cites, band=band, limit=found.get("precept_referendum_limit"), year=year, role="finance")
+        )
+    if money:
+        issues.append(b.draft_line("key_issue", "money", 2, money, rows=money, whose="report", evidence="proposal"))
+    if pressures:
+        issues.append(b.draft_line("key_issue", "pressures", 3, pressures, rows=pressures, whose="report", evidence="proposal"))
+    gap = found.get("medium_term_gap")
+    if gap is not None or deficit_said:
+        enquiries.append(
+            b.draft_line(
+                "enquiry",
+                "medium-term",
+                0,
+                [gap] if gap is not None else deficit_said,
+                gap=gap,
+                said=deficit_said[0] if deficit_said else None,
+                role="finance",
+            )
+        )
+    if latest_count is not None:
+        cites = [latest_count] + views + ([survey["fall"]] if survey["fall"] else [])
+        issues.append(
+            b.draft_line(
+                "key_issue",
+                "survey",
+                4,
+                cites,
+                count=latest_count,
+                views=views,
+                fall=survey["fall"],
+                whose="member" if survey["fall"] else "report",
+                evidence="survey",
+            )
+        )
+        enquiries.append(
+            b.draft_line("enquiry", "survey", 0, cites, count=latest_count, views=views, fall=survey["fall"], role="engagement")
+        )
+        if survey["fall"]:
+            requests.append(b.draft_line("request", "earlier-survey", 3, [survey["fall"]], fall=survey["fall"]))
+    if in_post is not None and target is not None:
+        gap = _reading(workforce, "officer_gap")
+        issues.append(
+            b.draft_line("key_issue", "officers", 5, [target], in_post=in_post, target=target, gap=gap, whose="paper", evidence="officers")
+        )
+        enquiries.append(b.draft_line("enquiry", "officers", 0, [target], in_post=in_post, target=target, gap=gap, role="accountability"))
+    if collection is not None:
+        enquiries.append(b.draft_line("enquiry", "collection", 0, [collection["deficit"]], collection=collection, role="finance"))
+    if open_recommendations:
+        enquiries.append(b.draft_line("enquiry", "last-time", 0, [open_recommendations[0]], row=open_recommendations[0], role="plan"))
+    issues.append(
+        b.draft_line(
+            "key_issue",
+            "veto",
+            6,
+            [arithmetic["row"]] if arithmetic["listed"] else [],
+            veto=arithmetic,
+            whose="reading",
+            evidence="veto",
+        )
+    )
+    if arithmetic["listed"]:
+        requests.append(b.draft_line("request", "membership", 4, [arithmetic["row"]], veto=arithmetic))
+    dated = dated_topics(b)
+    if dated["count"]:
+        requests.append(b.draft_line("request", "current-figures", 5, [], dated=dated))
+    if is_draft and notification["actual"] is None and len(issues) < 3:
+        issues.append(
+            b.draft_line(
+                "key_issue",
+                "notification",
+                7,
+                [],
+                due=notification["deadline"],
+                meeting=b.meeting_date,
+                whose="reading",
+                evidence="timetable",
+            )
+        )
+
+    ranked = sorted(enquiries, key=lambda line: ENQUIRY_RANKING.index(line.line_id))
+    enquiries = [replace(line, rank=n) for n, line in enumerate(ranked, start=1)]
+    return issues[:5] + enquiries + requests, precept_note_options(b, facts["veto"]["veto"])
+
+
+def precept_note_options(b: Briefing, arithmetic: dict) -> list:
+    """The options open to the Panel on the proposal, each with what it leads to, in the
+    words of the precept note template (from rules.precept_options)."""
+    needed = arithmetic["needed"] if arithmetic["listed"] else None
+    return [
+        b.option(row["option"].replace(" ", "-"), option=row, needed=needed, count=arithmetic.get("count"))
+        for row in pd.DataFrame([vars(o) for o in rules.precept_options(precept_year(b))]).to_dict("records")
+    ]
+
+
+def _drafted_reserve(b: Briefing, facts: dict[str, dict]) -> tuple[list, list]:
+    """The reserve meeting's note: the decision and the revised precept, the direction the
+    Regulations require, and the Panel's second report (there is no second veto)."""
+    path = facts["reserve_path"]["path"]
+    decided = path["decision"]
+    issues, enquiries, requests = [], [], []
+    if decided is not None and not path["vetoed"]:
+        issues.append(b.draft_line("key_issue", "not-needed", 1, [decided], path=path, whose="paper", evidence="reserve-path"))
+        return issues, []
+    issues.append(
+        b.draft_line(
+            "key_issue",
+            "decision",
+            1,
+            [decided] if decided else [],
+            path=path,
+            whose="paper" if decided else "reading",
+            evidence="reserve-path",
+        )
+    )
+    revised_cites = [row for row in (path["revised"], path["proposed"]) if row is not None]
+    issues.append(b.draft_line("key_issue", "direction", 2, revised_cites, path=path, whose="reading", evidence="reserve-path"))
+    issues.append(b.draft_line("key_issue", "no-second-veto", 3, [], path=path, whose="reading", evidence="reserve-powers"))
+    enquiries.append(b.draft_line("enquiry", "revised", 1, revised_cites, path=path, role="finance"))
+    enquiries.append(b.draft_line("enquiry", "reasons", 2, [decided] if decided else [], path=path, role="finance"))
+    enquiries.append(b.draft_line("enquiry", "services", 3, revised_cites, path=path, role="accountability"))
+    enquiries.append(b.draft_line("enquiry", "timing", 4, [], path=path, meeting=b.meeting_date, role="finance"))
+    if path["revised"] is None:
+        requests.append(b.draft_line("request", "response", 1, [], path=path))
+    options = [b.option(option_id, path=path) for option_id in ("accept", "reject", "recommend-revised")]
+    return issues + enquiries + requests, options
+
+
+def draft_reasons(b: Briefing, facts: dict[str, dict]) -> tuple[str, ...]:
+    """Why the note is a draft, in the words of the precept note template: no paper public
+    by the meeting holds the year's proposal (empty when it is not a draft)."""
+    from briefing import words
+
+    if is_reserve(b) or not facts["proposal"]["draft"]["draft"]:
+        return ()
+    return (str(words.phrase("precept/note", "draft_reason", draft=facts["proposal"]["draft"])),)
+
+
+def note(b: Briefing, drafted_lines: list, note_options: list, facts: dict[str, dict]):
+    """The note: the drafted lines with the officer's rows applied (Briefing.assemble_note),
+    marked a draft where the year's proposal is missing. At the reserve meeting the Panel
+    reviews a revised precept, which it cannot veto: the item says so."""
+    from dataclasses import replace
+
+    assembled = b.assemble_note(drafted_lines, note_options, draft=draft_reasons(b, facts))
+    return replace(assembled, item=replace(assembled.item, power="precept_revised")) if is_reserve(b) else assembled
