@@ -226,22 +226,34 @@ def test_candidates_lists_the_reports_figures(workbook):
     assert re.search(r"para 2\.1\tp\.\?\t£250\.00\tgbp", workbook["candidates"])
 
 
-def test_the_page_states_the_proposal_each_figure_cited_and_set_against_last_year(workbook):
+def test_the_note_states_the_proposal_each_figure_cited_and_set_against_last_year(workbook):
     page = workbook["pages"][FIRST]
-    for part in (section(page, "key-points"), section(page, "the-proposal-and-the-decision")):
-        assert re.search(
-            r"£250 \[\d+\] for a Band D property in 2024/25, up £10 \[\d+\] \(4\.2% \[\d+\]\) from £240 \[\d+\] in 2023/24", part
-        ), part
-        assert re.search(r"the most allowed without a referendum (in 2024/25 )?was £13 \[\d+\]", part)
-    key_points = section(page, "key-points")
-    assert re.search(r"precept income of £99\.9 million \[\d+\] \(up from £95\.1 million \[\d+\]\)", key_points)
-    assert re.search(r"government grant of £111\.1 million \[\d+\] \(up from £108\.8 million \[\d+\]\)", key_points)
-    assert re.search(r"a total budget of £211 million \[\d+\] \(up from £203\.9 million \[\d+\]\)", key_points)
-    table = section(page, "the-proposal-and-the-decision")
+    issues = section(page, "key-issues")
     assert re.search(
-        r"Government grant for policing £111\.1 million \[\d+\] \(2024/25\) £108\.8 million \[\d+\] \(2023/24\) up £2\.3 million", table
+        r"The report: The Commissioner proposes £250 for a Band D property in 2024/25, up £10 \(4\.2%\) from £240 in 2023/24;"
+        r" the most allowed without a referendum was £13\. \[\d+\]",
+        issues,
+    ), issues
+    assert re.search(
+        r"Behind it, in 2024/25: income from the policing precept £99\.9 million \(up from £95\.1 million\),"
+        r" government grant for policing £111\.1 million \(up from £108\.8 million\)"
+        r" and total budget \(net revenue funding\) £211 million \(up from £203\.9 million\)\. \[\d+\]",
+        issues,
+    ), issues
+    enquiries = section(page, "lines-of-enquiry")
+    assert re.search(r"Prompted by: A proposed Band D precept of £250 in 2024/25, against a referendum limit of £13\. \[\d+\]", enquiries)
+
+
+def test_the_proposal_section_cites_every_figure_and_last_years(workbook):
+    proposal = section(workbook["pages"][FIRST], "proposal")
+    assert re.search(
+        r"£250 \[\d+\] for a Band D property in 2024/25, up £10 \[\d+\] \(4\.2% \[\d+\]\) from £240 \[\d+\] in 2023/24", proposal
     )
-    assert "Proposed policing precept 2024/25" in section(page, "sources")
+    assert re.search(r"the most allowed without a referendum in 2024/25 was £13 \[\d+\]", proposal)
+    assert re.search(
+        r"Government grant for policing £111\.1 million \[\d+\] \(2024/25\) £108\.8 million \[\d+\] \(2023/24\) up £2\.3 million", proposal
+    )
+    assert "Proposed policing precept 2024/25" in section(workbook["pages"][FIRST], "sources")
 
 
 def test_the_page_never_says_the_papers_lack_the_proposal(workbook):
@@ -250,7 +262,7 @@ def test_the_page_never_says_the_papers_lack_the_proposal(workbook):
     assert "Draft" not in text
     assert "holds the Commissioner's proposed" not in text
     assert "The proposed 2024/25 precept and its Band D amount" not in text
-    assert "Band D precept" not in section(page, "the-proposal-and-the-decision").split("give no 2024/25 figure for")[-1]
+    assert "Band D precept" not in section(page, "proposal").split("give no 2024/25 figure for")[-1]
     assert re.search(r"notifies the Panel of the proposed precept By 1 February 2024 22 January 2024 \[\d+\] On time", text)
 
 
@@ -262,6 +274,8 @@ def test_only_the_meeting_without_its_proposal_is_a_draft_and_the_build_says_so_
 
 def test_the_reserve_page_checks_the_revised_precept_against_the_veto(workbook):
     text = visible_text(workbook["pages"][RESERVE])
+    issues = section(workbook["pages"][RESERVE], "key-issues")
+    assert "not the direction the Regulations require" in issues and "The Panel cannot veto again" in issues
     assert re.search(r"vetoed the proposed 2024/25 precept as too high \(10 for, 3 against\) \[\d+\]", text)
     assert "lower than the proposal if the Panel vetoed it as too high, higher if too low" in text and "regulation 5(3)" in text
     assert "Here it must be lower" in text
