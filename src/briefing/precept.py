@@ -705,12 +705,11 @@ def drafted(b: Briefing, facts: dict[str, dict]) -> tuple[list, list]:
 
 
 def precept_note_options(b: Briefing, arithmetic: dict) -> list:
-    """The options open to the Panel on the proposal, each with what it leads to, in the
-    words of the precept note template (from rules.precept_options)."""
-    needed = arithmetic["needed"] if arithmetic["listed"] else None
+    """The options open to the Panel on the proposal (`options`), each with what it leads
+    to, in the words of the precept note template."""
     return [
-        b.option(row["option"].replace(" ", "-"), option=row, needed=needed, count=arithmetic.get("count"))
-        for row in pd.DataFrame([vars(o) for o in rules.precept_options(precept_year(b))]).to_dict("records")
+        b.option(row["option"].replace(" ", "-"), option=row, needed=row["votes_needed"], count=arithmetic.get("count"))
+        for row in options(b).to_dict("records")
     ]
 
 
