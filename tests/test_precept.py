@@ -394,6 +394,13 @@ def test_reserve_page_is_a_short_page_of_its_own(paths):
 
 
 @pytest.mark.parametrize("day", list(MEETINGS))
+def test_the_note_reads_in_five_minutes_or_less(paths, day):
+    html = (paths.briefings / day / "precept.html").read_text(encoding="utf-8")
+    minutes = re.search(r"Reading time: the note, about (\d+) minutes?", html)
+    assert minutes and int(minutes.group(1)) <= 5
+
+
+@pytest.mark.parametrize("day", list(MEETINGS))
 def test_no_page_says_the_precept_may_be_issued_from_1_march(paths, day):
     text = _norm(" ".join(" ".join(parts) for parts in page(paths, day).sections.values()))
     assert "may be issued from" not in text

@@ -244,6 +244,12 @@ def test_the_note_states_the_proposal_each_figure_cited_and_set_against_last_yea
     assert re.search(r"Prompted by: A proposed Band D precept of £250 in 2024/25, against a referendum limit of £13\. \[\d+\]", enquiries)
 
 
+@pytest.mark.parametrize("day", [FIRST, RESERVE])
+def test_the_note_reads_in_five_minutes_or_less(workbook, day):
+    minutes = re.search(r"Reading time: the note, about (\d+) minutes?", visible_text(workbook["pages"][day]))
+    assert minutes and int(minutes.group(1)) <= 5
+
+
 def test_the_proposal_section_cites_every_figure_and_last_years(workbook):
     proposal = section(workbook["pages"][FIRST], "proposal")
     assert re.search(

@@ -699,7 +699,8 @@ def drafted(b: Briefing, facts: dict[str, dict]) -> tuple[list, list]:
             )
         )
 
-    ranked = sorted(enquiries, key=lambda line: ENQUIRY_RANKING.index(line.line_id))
+    # Five lines keep the note to five minutes; the last ranked is the first to go.
+    ranked = sorted(enquiries, key=lambda line: ENQUIRY_RANKING.index(line.line_id))[:5]
     enquiries = [replace(line, rank=n) for n, line in enumerate(ranked, start=1)]
     return issues[:5] + enquiries + requests, precept_note_options(b, facts["veto"]["veto"])
 
