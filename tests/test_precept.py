@@ -431,7 +431,8 @@ def test_the_2024_first_meeting_page_says_who_said_what_and_when(paths):
     assert "167 comments to date" in text
     assert "needed before 2024" in text and "large deficit" in text
     assert "against just over 1,000" not in text, "two surveys' counts must not be framed as a comparison"
-    assert "The newest of those papers is from 15 March 2023; this briefing has not seen any paper published after that date" in text
+    assert "These are not yet in the papers public by this meeting, the newest of which is from 15 March 2023" in text
+    assert "this briefing has seen" not in text and "our subtraction" not in text
 
 
 def test_the_1_feb_2023_page_shows_nothing_published_later(paths):
@@ -513,3 +514,14 @@ def test_the_note_ranks_lines_of_enquiry_at_the_commissioners_role(jan_2024):
     assert [o.option_id for o in note.options] == ["support", "recommend-changes", "veto-too-high", "veto-too-low"]
     assert "cannot veto again" in str(note.options[2].leads_to) and "lower" in str(note.options[2].leads_to)
     assert "9 votes" in str(note.options[2].text)
+
+
+def test_last_years_cycle_is_history_with_each_step_on_time(jan_2024):
+    """The 31 January 2024 page shows the 2023/24 cycle as the papers record it: notified on
+    23 January 2023 and reported on 2 February 2023, both on time; no veto, so no revised precept."""
+    history = precept.sections(jan_2024)["history"]
+    assert history["last_year"] == "2023/24"
+    steps = history["last_cycle"].set_index("step")
+    assert (steps.loc["notification", "actual"], steps.loc["notification", "status"]) == (date(2023, 1, 23), "on time")
+    assert (steps.loc["panel_report", "actual"], steps.loc["panel_report", "status"]) == (date(2023, 2, 2), "on time")
+    assert steps.loc["revised_precept", "status"] == "not needed"

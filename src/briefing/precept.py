@@ -174,10 +174,16 @@ def history(b: Briefing) -> pd.DataFrame:
 # ----- the cycle -------------------------------------------------------------------------------
 
 
-def cycle(b: Briefing) -> pd.DataFrame:
-    """This year's statutory steps as the papers public by the meeting record them."""
+def cycle(b: Briefing, year: str | None = None) -> pd.DataFrame:
+    """This year's (or `year`'s) statutory steps as the papers public by the meeting record them."""
     frame = b.data.table("precept_cycle")
-    return frame[frame["precept_year"] == precept_year(b)].sort_values("step_date")
+    return frame[frame["precept_year"] == (year or precept_year(b))].sort_values("step_date")
+
+
+def previous_year(year: str) -> str:
+    """'2023/24' for '2024/25'."""
+    first = rules.precept_first_year(year) - 1
+    return f"{first}/{(first + 1) % 100:02d}"
 
 
 def decisions(b: Briefing) -> pd.DataFrame:
@@ -242,13 +248,16 @@ def options(b: Briefing) -> pd.DataFrame:
     return frame.assign(votes_needed=pd.Series([needed if votes == "two-thirds" else None for votes in frame["votes"]], dtype="object"))
 
 
-def timetable(b: Briefing) -> pd.DataFrame:
-    """Each statutory step of this year's cycle: its deadline, the date the papers record
-    (blank where they record none), its status, and the paper that records it."""
-    recorded = {row["step"]: row for row in cycle(b).to_dict("records")}
+def timetable(b: Briefing, year: str | None = None) -> pd.DataFrame:
+    """Each statutory step of this year's (or `year`'s) cycle: its deadline, the date the
+    papers record (blank where they record none), its status, and the paper that records it."""
+    year = year or precept_year(b)
+    recorded = {row["step"]: row for row in cycle(b, year).to_dict("records")}
     steps = {step: as_date(row["step_date"]) for step, row in recorded.items()}
+    decided = decisions(b)
+    decided = decided[decided["precept_year"] == year]
     rows = []
-    for check in rules.check_timetable(precept_year(b), steps, vetoed(decision(b))):
+    for check in rules.check_timetable(year, steps, vetoed(decided.iloc[-1].to_dict()) if len(decided) else None):
         paper = recorded.get(check.deadline.step, {})
         rows.append(
             {
@@ -538,7 +547,11 @@ def sections(b: Briefing) -> dict[str, dict]:
         "officers": {"officers": officers(b)},
         "money": {"collection": collection_fund(b)},
         "members_questions": {"questions": members_questions(b)},
-        "history": {"history": history(b)},
+        "history": {
+            "history": history(b),
+            "last_year": previous_year(precept_year(b)),
+            "last_cycle": timetable(b, previous_year(precept_year(b))) if len(cycle(b, previous_year(precept_year(b)))) else None,
+        },
         "shared/dated": {"dated": b.dated_readings()},
         "shared/since_last": {"fresh": b.new_since_last()},
         "shared/actions": {"facts": b.actions()},
