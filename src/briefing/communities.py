@@ -10,6 +10,8 @@ new reading or a new measure of a topic appears with no change here.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pandas as pd
 
 from briefing import charts, readings, rules
@@ -188,3 +190,194 @@ def delivery(ctx: Briefing) -> dict:
         "late": frame[frame["date_passed"]],
         "waiting": frame[frame["status"] == "waiting"],
     }
+
+
+# ----- the page: evidence sections and the note --------------------------------------------
+
+FUNDING = "csp_local_crime_funding"
+SAFER_STREETS_TOTAL = "safer_streets_total_investment"
+SAFER_STREETS_ROUNDS = "safer_streets_rounds"
+SAFER_STREETS_LATEST = "safer_streets_latest_round_value"
+# The report's statements on the Commissioner's partners: no power to hold them to account,
+# and the councils' yearly scrutiny of their Community Safety Partnership.
+NO_HOLDING_TO_ACCOUNT = "communities-no-holding-to-account"
+COUNCILS_SCRUTINISE = "communities-csp-scrutiny"
+YOUTH_FUND = "communities-youth-fund"
+
+# Lines of enquiry in the order they are ranked when drafted: what the money for local
+# problem solving achieved first, then how the Commissioner assures it without a power to
+# hold partners to account, the police's part (holding the Chief Constable to account),
+# Safer Streets, the Plan's commitments for the theme, and residents' confidence.
+ENQUIRY_RANKING = ("outcomes", "partners", "accountability", "safer-streets", "plan", "confidence")
+
+
+def sections(ctx: Briefing) -> dict[str, dict]:
+    """The facts of each evidence section, keyed by template, in the order the page shows
+    them: item 7's own subjects first (money, partners, Safer Streets, the Plan), then the
+    older figures on citizens in policing and confidence."""
+    overall = delivery(ctx)
+    counts = category_counts(overall["all"])
+    return {
+        "money": {
+            "money": money(ctx),
+            "posts": funded_posts(ctx),
+            "outcomes": outcomes(ctx),
+            "not_secured_key": NOT_SECURED,
+            "statements": ctx.statements("money"),
+        },
+        "partnership": {"statements": ctx.statements("partnership")},
+        "safer_streets": {
+            "safer_streets": safer_streets(ctx),
+            "disagreements": disagreements(ctx, "safer streets"),
+            "statements": ctx.statements("safer streets"),
+        },
+        "theme_deliverables": {"deliverables": deliverables(ctx, THEME)},
+        "delivery": {"facts": overall, "table": category_table(counts), "chart": delivery_chart(counts)},
+        "citizens": {"citizens": citizens(ctx)},
+        "confidence": {"confidence": confidence(ctx)},
+        "shared/dated": {"dated": ctx.dated_readings()},
+        "shared/since_last": {"fresh": ctx.new_since_last()},
+        "shared/actions": {"facts": ctx.actions()},
+    }
+
+
+def _by_key(frame: pd.DataFrame, column: str) -> dict[str, dict]:
+    """A frame's rows as dicts keyed by one column."""
+    return {row[column]: row for row in frame.to_dict("records")} if len(frame) else {}
+
+
+def _agenda_item(ctx: Briefing, place: dict) -> str:
+    """The agenda item a cited place is in: 'item 7, para 6.2' of an agenda pack, else its
+    paper's own item number (blank where the paper is not an agenda item)."""
+    section = str(place["section"])
+    if section.startswith("item "):
+        return section.removeprefix("item ").split(",")[0].strip()
+    item = ctx.source(place["source_id"]).get("agenda_item")
+    return str(item) if isinstance(item, str) and "-" not in item else ""
+
+
+def _prints(ctx: Briefing, row: dict | None) -> list[dict]:
+    """How each paper prints one reading whose papers agree on its value but not its print
+    (the row's `printed_differently`): as_printed, source_id, section and agenda item."""
+    if not row or not row.get("printed_differently"):
+        return []
+    places = [row] + list(row["printed_differently"])
+    return [
+        {"as_printed": p["as_printed"], "source_id": p["source_id"], "section": p["section"], "item": _agenda_item(ctx, p)} for p in places
+    ]
+
+
+def drafted(ctx: Briefing, facts: dict[str, dict]) -> tuple[list, list]:
+    """The communities note's lines drafted from the evidence's facts, and the Panel's
+    options: key issues, ranked lines of enquiry and data requests (words in
+    templates/briefings/communities/note.html.j2). Only the subjects of the item itself are
+    drafted: figures from another Plan theme (the domestic abuse perpetrator bids) and the
+    older papers' figures stay in the evidence, except where a line of enquiry turns on how
+    old the newest figure is. `Briefing.assemble_note` applies the officer's rows."""
+    money_facts = facts["money"]
+    money_rows = _by_key(money_facts["money"], "measure_key")
+    funding = money_rows.get(FUNDING)
+    posts = money_facts["posts"]
+    unnamed = posts["posts"] is not None and posts["named"].empty and len(posts["areas"]) > 0
+    unmeasured = [row for row in money_facts["outcomes"].to_dict("records") if not row["baseline"]]
+    measured = money_facts["outcomes"].to_dict("records")
+    youth = _by_key(money_facts["statements"], "statement_id").get(YOUTH_FUND)
+    partners = _by_key(facts["partnership"]["statements"], "statement_id")
+    no_power, councils = partners.get(NO_HOLDING_TO_ACCOUNT), partners.get(COUNCILS_SCRUTINISE)
+    streets = _by_key(facts["safer_streets"]["safer_streets"], "measure_key")
+    total, rounds, latest = streets.get(SAFER_STREETS_TOTAL), streets.get(SAFER_STREETS_ROUNDS), streets.get(SAFER_STREETS_LATEST)
+    prints = _prints(ctx, latest)
+    theme = facts["theme_deliverables"]["deliverables"].to_dict("records")
+    waiting = [row for row in theme if row["status"] == "waiting"]
+    confidence_rows = facts["confidence"]["confidence"]
+    confidence_rows = confidence_rows[confidence_rows["topic"] == "confidence"].to_dict("records") if len(confidence_rows) else []
+
+    issues, enquiries, requests = [], [], []
+    if funding:
+        cites = [funding] + ([posts["posts"]] if posts["posts"] else []) + ([posts["ends"]] if posts["ends"] else [])
+        issues.append(
+            ctx.draft_line(
+                "key_issue",
+                "funding",
+                1,
+                cites,
+                funding=funding,
+                posts=posts["posts"],
+                ends=posts["ends"],
+                areas=len(posts["areas"]),
+                unnamed=unnamed,
+                whose="report",
+                evidence="money",
+            )
+        )
+        enquiries.append(
+            ctx.draft_line("enquiry", "outcomes", 0, cites, funding=funding, posts=posts["posts"], ends=posts["ends"], role="commissioning")
+        )
+        if unnamed:
+            requests.append(ctx.draft_line("request", "funded-posts", 1, [posts["posts"]], posts=posts["posts"], areas=len(posts["areas"])))
+        if funding["qualifier"] == "up to":
+            requests.append(ctx.draft_line("request", "spend", 2, [funding] + ([youth] if youth else []), funding=funding, youth=youth))
+    if measured:
+        issues.append(
+            ctx.draft_line("key_issue", "results", 2, measured, rows=measured, unmeasured=unmeasured, whose="report", evidence="money")
+        )
+    if unmeasured:
+        enquiries.append(ctx.draft_line("enquiry", "accountability", 0, unmeasured[:1], row=unmeasured[0], role="accountability"))
+        requests.append(ctx.draft_line("request", "baseline", 3, unmeasured, rows=unmeasured))
+    if no_power:
+        cites = [no_power] + ([councils] if councils else [])
+        issues.append(ctx.draft_line("key_issue", "partners", 3, cites, councils=councils, whose="report", evidence="partnership"))
+        if funding:
+            enquiries.append(ctx.draft_line("enquiry", "partners", 0, cites, funding=funding, councils=councils, role="commissioning"))
+    if total:
+        # The item's own report and any other paper that prints the same figures.
+        cites = [total, *total["also_in"]] + ([rounds] if rounds else []) + (prints or ([latest, *latest["also_in"]] if latest else []))
+        issues.append(
+            ctx.draft_line(
+                "key_issue",
+                "safer-streets",
+                4,
+                cites,
+                total=total,
+                rounds=rounds,
+                latest=latest,
+                prints=prints,
+                whose="report",
+                evidence="safer-streets",
+            )
+        )
+        enquiries.append(
+            ctx.draft_line("enquiry", "safer-streets", 0, [total, *total["also_in"]], total=total, rounds=rounds, role="commissioning")
+        )
+        if prints:
+            requests.append(ctx.draft_line("request", "safer-streets-award", 4, prints, prints=prints))
+    disagree = facts["safer_streets"]["disagreements"]
+    if disagree:
+        requests.append(
+            ctx.draft_line("request", "safer-streets-disagree", 5, [row for found in disagree for row in found], disagreements=disagree)
+        )
+    if theme:
+        listed = {category: sum(row["category"] == category for row in theme) for category in CATEGORIES}
+        issues.append(
+            ctx.draft_line(
+                "key_issue",
+                "plan",
+                5,
+                theme[:1],
+                theme=theme[0]["theme"],
+                total=len(theme),
+                listed=listed,
+                whose="paper",
+                evidence="theme-deliverables",
+            )
+        )
+        if waiting:
+            enquiries.append(ctx.draft_line("enquiry", "plan", 0, waiting, theme=theme[0]["theme"], waiting=waiting, role="plan"))
+    dated_confidence = [row for row in confidence_rows if row["dated"]]
+    if confidence_rows and len(dated_confidence) == len(confidence_rows):
+        enquiries.append(ctx.draft_line("enquiry", "confidence", 0, dated_confidence, rows=dated_confidence, role="engagement"))
+
+    ranked = sorted(enquiries, key=lambda line: ENQUIRY_RANKING.index(line.line_id))
+    enquiries = [replace(line, rank=n) for n, line in enumerate(ranked, start=1)]
+    options = [ctx.option("note"), ctx.option("recommend"), ctx.option("report_back")]
+    return issues[:5] + enquiries[:6] + requests, options
