@@ -207,8 +207,10 @@ YOUTH_FUND = "communities-youth-fund"
 # Lines of enquiry in the order they are ranked when drafted: what the money for local
 # problem solving achieved first, then how the Commissioner assures it without a power to
 # hold partners to account, the police's part (holding the Chief Constable to account),
-# Safer Streets, the Plan's commitments for the theme, and residents' confidence.
-ENQUIRY_RANKING = ("outcomes", "partners", "accountability", "safer-streets", "plan", "confidence")
+# Safer Streets, and the Plan's commitments for the theme. Residents' confidence is not
+# drafted: item 7 does not raise it and the papers' figures on it are years old (they stay
+# in the evidence; the officer can add a line in note_lines.csv).
+ENQUIRY_RANKING = ("outcomes", "partners", "accountability", "safer-streets", "plan")
 
 
 def sections(ctx: Briefing) -> dict[str, dict]:
@@ -272,8 +274,8 @@ def drafted(ctx: Briefing, facts: dict[str, dict]) -> tuple[list, list]:
     options: key issues, ranked lines of enquiry and data requests (words in
     templates/briefings/communities/note.html.j2). Only the subjects of the item itself are
     drafted: figures from another Plan theme (the domestic abuse perpetrator bids) and the
-    older papers' figures stay in the evidence, except where a line of enquiry turns on how
-    old the newest figure is. `Briefing.assemble_note` applies the officer's rows."""
+    older papers' figures (citizens in policing, confidence) stay in the evidence.
+    `Briefing.assemble_note` applies the officer's rows."""
     money_facts = facts["money"]
     money_rows = _by_key(money_facts["money"], "measure_key")
     funding = money_rows.get(FUNDING)
@@ -289,8 +291,6 @@ def drafted(ctx: Briefing, facts: dict[str, dict]) -> tuple[list, list]:
     prints = _prints(ctx, latest)
     theme = facts["theme_deliverables"]["deliverables"].to_dict("records")
     waiting = [row for row in theme if row["status"] == "waiting"]
-    confidence_rows = facts["confidence"]["confidence"]
-    confidence_rows = confidence_rows[confidence_rows["topic"] == "confidence"].to_dict("records") if len(confidence_rows) else []
 
     issues, enquiries, requests = [], [], []
     if funding:
@@ -349,8 +349,6 @@ def drafted(ctx: Briefing, facts: dict[str, dict]) -> tuple[list, list]:
         enquiries.append(
             ctx.draft_line("enquiry", "safer-streets", 0, [total, *total["also_in"]], total=total, rounds=rounds, role="commissioning")
         )
-        if prints:
-            requests.append(ctx.draft_line("request", "safer-streets-award", 4, prints, prints=prints))
     disagree = facts["safer_streets"]["disagreements"]
     if disagree:
         requests.append(
@@ -373,9 +371,6 @@ def drafted(ctx: Briefing, facts: dict[str, dict]) -> tuple[list, list]:
         )
         if waiting:
             enquiries.append(ctx.draft_line("enquiry", "plan", 0, waiting, theme=theme[0]["theme"], waiting=waiting, role="plan"))
-    dated_confidence = [row for row in confidence_rows if row["dated"]]
-    if confidence_rows and len(dated_confidence) == len(confidence_rows):
-        enquiries.append(ctx.draft_line("enquiry", "confidence", 0, dated_confidence, rows=dated_confidence, role="engagement"))
 
     ranked = sorted(enquiries, key=lambda line: ENQUIRY_RANKING.index(line.line_id))
     enquiries = [replace(line, rank=n) for n, line in enumerate(ranked, start=1)]
