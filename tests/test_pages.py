@@ -77,7 +77,7 @@ def test_every_note_reads_in_five_minutes_and_says_so(paths, minutes):
         html = page.read_text(encoding="utf-8")
         words = len(split(html)["note"].split())
         assert words <= minutes * WORDS_PER_MINUTE, f"{page}: the note has {words} words, more than {minutes} minutes"
-        stated = re.search(r"Reading time: the note, about (\d+) minutes?; the whole page, about (\d+) minutes?\.", html)
+        stated = re.search(r"Reading time: note (\d+) min, whole page (\d+) min\.", html)
         assert stated, f"{page}: no reading times"
         assert int(stated.group(1)) <= minutes and int(stated.group(1)) <= int(stated.group(2))
         # Stated just under the title, before the note.

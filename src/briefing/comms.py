@@ -283,7 +283,6 @@ def drafted(ctx: Briefing, facts: dict[str, dict]) -> tuple[list, list]:
         issues.append(ctx.draft_line("key_issue", "website", 4, website["rows"], rows=website["rows"], whose="paper", evidence="website"))
         enquiries.append(ctx.draft_line("enquiry", "website", 0, website["rows"], rows=website["rows"], role="engagement"))
     if subscribers is not None:
-        issues.append(ctx.draft_line("key_issue", "newsletter", 5, [subscribers], row=subscribers, whose="report", evidence="reach"))
         if not subscribers["direction"]:
             requests.append(ctx.draft_line("request", "newsletter-growth", 3, [subscribers], row=subscribers))
     team = facts["team"]
@@ -293,4 +292,4 @@ def drafted(ctx: Briefing, facts: dict[str, dict]) -> tuple[list, list]:
     ranked = sorted(enquiries, key=lambda line: ENQUIRY_RANKING.index(line.line_id))
     enquiries = [replace(line, rank=n) for n, line in enumerate(ranked, start=1)]
     options = [ctx.option("note"), ctx.option("recommend"), ctx.option("report_back")]
-    return issues[:5] + enquiries + requests, options
+    return issues + enquiries + requests, options
