@@ -102,3 +102,32 @@ def test_the_analysts_frame_shows_words_without_markup():
     frame = notes.frame(drafted())
     assert list(frame["part"]) == ["key_issue", "key_issue", "enquiry", "enquiry", "request"]
     assert frame.loc[0, "cites"] == "paper-a, para 1.1"
+
+
+def _officer_rows(paths, *lines: str) -> None:
+    with open(paths.data / "note_lines.csv", "a", encoding="utf-8") as rows:
+        rows.writelines(line + "\n" for line in lines)
+
+
+def _failures(paths) -> list[str]:
+    from briefing.validation import run_validation
+
+    return [str(f) for f in run_validation(paths).failures]
+
+
+def test_the_officers_rows_are_validated_like_any_dataset(data_copy):
+    _officer_rows(
+        data_copy,
+        "2023-03-15,comms,key_issue,mine,1,,,,A key issue without whose claim it is.,,,",
+        "2023-03-15,comms,enquiry,blank,2,,,,,,,",
+        "2023-03-15,comms,enquiry,cited,3,,,chief constable,Q?,,pcp-2023-03-15-pack,",
+    )
+    found = _failures(data_copy)
+    assert any("data/note_lines.csv" in f and "column 'whose'" in f and "Line(s) 2" in f for f in found), found
+    assert any("data/note_lines.csv" in f and "column 'text'" in f and "Line(s) 3" in f for f in found), found
+    assert any("data/note_lines.csv" in f and "column 'role'" in f for f in found), found
+    assert any("data/note_lines.csv" in f and "column 'section'" in f and "Line(s) 4" in f for f in found), found
+
+
+def test_an_empty_set_of_officers_rows_is_valid(paths):
+    assert not [f for f in _failures(paths) if "note_lines" in f]

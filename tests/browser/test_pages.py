@@ -218,7 +218,9 @@ def test_on_a_phone_the_title_and_first_key_issue_are_on_the_first_screen(browse
     finally:
         opened.context.close()
     assert boxes["title"] is not None and boxes["title"] <= 844, f"{page_name}: the title ends at {boxes['title']}px"
-    assert boxes["issue"] is not None and boxes["issue"] <= 844, f"{page_name}: the first key issue ends at {boxes['issue']}px, below the first screen"
+    assert boxes["issue"] is not None and boxes["issue"] <= 844, (
+        f"{page_name}: the first key issue ends at {boxes['issue']}px, below the first screen"
+    )
 
 
 def test_printed_on_a4_the_note_fills_at_most_two_pages(browser, page_file, page_name):
