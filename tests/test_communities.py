@@ -360,6 +360,22 @@ def test_last_time_is_the_last_meeting_on_the_topic_and_whether_a_paper_answers_
     assert all(row["status"] == "closed" for row in last.answered)
 
 
+def test_an_officers_row_adds_a_line_of_enquiry_and_drops_a_drafted_one(briefing, data_copy):
+    import shutil
+
+    with open(data_copy.data / "note_lines.csv", "a", encoding="utf-8") as rows:
+        rows.write(
+            "2023-03-15,communities,enquiry,confidence,2,,,engagement,How does the Commissioner know whether residents feel safer?,,,\n"
+        )
+        rows.write("2023-03-15,communities,enquiry,plan,1,true,,,,,,\n")
+    shutil.copytree(briefing.paths.params, data_copy.data.parent / "params")
+    copy = open_briefing("communities", MEETING, paths=data_copy, agenda_item="7")
+    note = copy.assemble_note(*communities.drafted(copy, communities.sections(copy)))
+    ids = [line.line_id for line in note.enquiries]
+    assert ids[1] == "confidence" and note.enquiries[1].origin == "officer"
+    assert "plan" not in ids and len(ids) == 5
+
+
 def test_the_note_speaks_of_the_commissioner_without_pronouns(note):
     for line in note.lines():
         assert not re.search(r"\b(he|his|him|she|her)\b", words_of(line), re.I), line.line_id
