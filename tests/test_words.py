@@ -30,7 +30,7 @@ def test_dates_are_no_more_precise_than_their_paper():
     assert words.date_text(day, "day") == "1 February 2023"
     assert words.date_text(day, "month") == "February 2023"
     assert words.date_text(day, "year") == "2023"
-    assert words.paper_date_text(pd.Timestamp("2017-10-01"), estimated=True) == "about October 2017 (the paper is undated)"
+    assert words.paper_date_text(pd.Timestamp("2017-10-01"), estimated=True) == "October 2017 or later (the paper is undated)"
 
 
 def test_periods_read_naturally():

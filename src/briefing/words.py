@@ -161,7 +161,7 @@ def period_text(start, end, precision: str | None = "month") -> str:
 
 def when_text(reading) -> str:
     """When a reading is from, as its paper gives it: 'in 2022/23', 'as at February 2023',
-    'in the paper of 23 January 2020', 'in the paper of about October 2017 (undated)'."""
+    'in the paper of 23 January 2020', 'in the paper of October 2017 or later (the paper is undated)'."""
     if reading.get("reading") == "period":
         return "in " + period_text(reading["period_start"], reading["period_end"], reading.get("date_precision"))
     if not missing(reading.get("as_at")):
@@ -170,9 +170,10 @@ def when_text(reading) -> str:
 
 
 def paper_date_text(value, estimated: bool = False) -> str:
-    """A paper's date; an estimated one says so and is given to the month only."""
+    """A paper's date; an undated paper's is the earliest month the evidence allows, and says
+    so: 'October 2017 or later (the paper is undated)'."""
     if estimated:
-        return f"about {date_text(value, 'month')} (the paper is undated)"
+        return f"{date_text(value, 'month')} or later (the paper is undated)"
     return date_text(value, "day")
 
 
