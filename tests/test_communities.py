@@ -401,3 +401,29 @@ def test_a_later_reading_of_a_measure_shows_as_a_trend_with_no_code_change(brief
     assert (row["value"], row["previous_value"], row["direction"], row["dated"]) == (9000, 8000, "up", False)
     page = text_of(briefing.render("citizens", citizens=communities.citizens(briefing)))
     assert "9,000" in page and "up from 8,000 as reported in the paper of October 2017 or later (the paper is undated)" in page
+
+
+# ----- actions carried from earlier meetings -------------------------------------------------------
+
+
+def test_an_action_is_closed_only_where_a_paper_prints_its_answer(briefing):
+    # Minute 43 of 1 Feb 2023: "The Commissioner addressed points/questions raised at the
+    # previous meeting". On Safer Streets cameras it prints "Too early for any statistics";
+    # on CSPs it prints an answer: "Local Authorities hold CSPs ... to account".
+    actions = briefing.actions()
+    assert list(actions["open"]["action_id"]) == ["2022-11-23-02"]
+    assert list(actions["closed"]["action_id"]) == ["2022-11-23-04", "2022-11-23-06"]
+    assert actions["closed"]["closed_note"].str.startswith("Answered").all()
+    every = briefing.everything.unfiltered("actions")
+    closed = every[every["status"] == "closed"]
+    assert not closed["closed_note"].str.contains("Addressed|added to the agenda", case=False).any()
+    assert set(every[every["status"] == "open"]["action_id"]) >= {"2022-11-23-01", "2022-11-23-02", "2022-11-23-03"}
+
+
+def test_the_actions_section_says_no_answer_in_the_papers_and_never_this_briefing(briefing):
+    page = text_of(briefing.open_actions())
+    assert "1 item on this topic from earlier meetings has no answer in the papers" in page
+    assert "too early for any statistics" in page
+    assert "Answered in the papers:" in page
+    for machinery in ("this briefing", "first briefing", "closed 1 February"):
+        assert machinery not in page
