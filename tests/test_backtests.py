@@ -91,7 +91,7 @@ def test_15_mar_2023_briefings_have_every_part(paths, kind):
         "sources",
     ):
         assert section in page, f"{kind} briefing has no '{section}' section"
-    assert "first briefing on this topic" in page["since-the-last-meeting"]
+    assert "none is marked as new since an earlier meeting" in page["since-the-last-meeting"]
     assert questions_in(page) >= 3
     assert re.search(r"Panel paper, 15 (Mar|March) 2023", page["sources"])
 
@@ -117,3 +117,24 @@ def test_15_mar_2023_culture_figures_and_flags(paths):
         assert figure in text
     assert "baseline" in text.lower()
     assert "Dated" in text
+
+
+# The workbook does not talk about itself on a page (issue 17, item 3).
+MACHINERY = (
+    "this briefing has seen",
+    "this briefing has not seen",
+    "has not checked",
+    "first briefing",
+    "this series",
+    "our subtraction",
+    "our sum",
+    "Papers used:",
+    "Briefing due:",
+)
+
+
+@pytest.mark.parametrize("kind", ["comms", "communities", "culture"])
+def test_15_mar_2023_pages_do_not_talk_about_the_workbook(paths, kind):
+    text = " ".join(read(paths, "2023-03-15", kind).values())
+    for words in MACHINERY:
+        assert words not in text, f"{kind} page says {words!r}"

@@ -300,9 +300,23 @@ def test_no_date_is_written_more_precisely_than_its_paper(b):
     assert "towards the end of 2021" in page
 
 
-def test_first_culture_briefing_says_so(b):
+def test_first_culture_briefing_marks_nothing_as_new_without_talking_about_itself(b):
     assert b.previous_meeting is None
-    assert "first briefing on this topic" in text_of(b.since_last())
+    since = text_of(b.since_last())
+    assert "none is marked as new since an earlier meeting" in since
+    assert "briefing" not in since and "series" not in since
+
+
+def test_the_header_holds_the_meeting_and_item_not_the_workbook_settings(b):
+    header = text_of(b.header())
+    assert "15 March 2023" in header and "Item 8" in header
+    assert "Papers used" not in header and "Briefing due" not in header
+
+
+def test_sections_do_not_talk_about_the_workbook(b):
+    page = text_of(sections(b))
+    for words in ("this briefing has", "has not checked", "our sum", "first briefing"):
+        assert words not in page
 
 
 def test_before_the_culture_report_is_public_only_the_2017_figures_show():
