@@ -48,6 +48,24 @@ def test_an_output_counted_over_a_shorter_period_is_not_current(briefing):
     assert set(long["Period"]) == {"March 2022 to February 2023"}
 
 
+def test_district_days_are_part_of_the_latest_period_not_missing_from_it(briefing):
+    # Item 6 para 5.4, 'Output between March 2022 and end of February 2023', lists 'Five
+    # District Days (Cambridge, South and East Cambs, Fenland and Huntingdonshire since
+    # January, 1 2023)'.
+    outputs = comms.outputs(briefing).set_index("measure_key")
+    assert outputs.loc["comms_district_days", "part_period"]
+    assert not outputs["part_period"].drop("comms_district_days").any()
+    assert "Peterborough is not among them" in outputs.loc["comms_district_days", "note"]
+    frame = comms.outputs(briefing)
+    long = comms.outputs_long(frame)
+    page = " ".join(visible_text(briefing.render("outputs", outputs=frame, long=long, chart=comms.outputs_chart(long))).split())
+    assert "does not count District Days" not in page
+    assert "District Days among its outputs in March 2022 to February 2023, but all of them in January to February 2023" in page
+    assert "it counts none before January 2023" in page
+    duty = briefing.data.table("statutory_duties").set_index("duty_id").loc[1, "evidence"]
+    assert "five District Days since January 2023" in duty and "District Days between March 2022" not in duty
+
+
 def test_reach_lists_people_before_plays(briefing):
     reach = comms.reach(briefing)
     units = list(reach["unit"])

@@ -30,15 +30,28 @@ def outputs(ctx: Briefing) -> pd.DataFrame:
     """Each counted output: its latest reading, the previous one and the change.
 
     `current` marks the outputs counted over the latest period the papers report; an output
-    whose latest count is for an earlier or shorter period is not current.
+    whose latest count is for an earlier or shorter period is not current. `part_period`
+    marks those the same report lists among that period's outputs but counts over only
+    part of it (the five District Days 'since January, 1 2023' in a list for March 2022
+    to February 2023): the report counts none before the part's start.
     """
     frame = ctx.trends("outputs")
     if frame.empty:
-        return frame.assign(current=pd.Series(dtype="bool"), period=pd.Series(dtype="string"))
+        return frame.assign(
+            current=pd.Series(dtype="bool"), part_period=pd.Series(dtype="bool"), period=pd.Series(dtype="string")
+        )
     frame = frame.assign(period=[short_when(row) for row in frame.to_dict("records")])
     latest_end = frame["when"].max()
     usual = frame[frame["when"] == latest_end]["period"].mode().iloc[0]
-    return frame.assign(current=frame["period"] == usual).sort_values(["current", "value"], ascending=[False, False])
+    current = frame["period"] == usual
+    counted = frame[current]
+    part_period = (
+        ~current
+        & frame["source_id"].isin(counted["source_id"])
+        & (frame["period_start"] >= counted["period_start"].min())
+        & (frame["period_end"] <= counted["period_end"].max())
+    )
+    return frame.assign(current=current, part_period=part_period).sort_values(["current", "value"], ascending=[False, False])
 
 
 def outputs_long(outputs_frame: pd.DataFrame) -> pd.DataFrame:
