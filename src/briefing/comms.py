@@ -37,9 +37,7 @@ def outputs(ctx: Briefing) -> pd.DataFrame:
     """
     frame = ctx.trends("outputs")
     if frame.empty:
-        return frame.assign(
-            current=pd.Series(dtype="bool"), part_period=pd.Series(dtype="bool"), period=pd.Series(dtype="string")
-        )
+        return frame.assign(current=pd.Series(dtype="bool"), part_period=pd.Series(dtype="bool"), period=pd.Series(dtype="string"))
     frame = frame.assign(period=[short_when(row) for row in frame.to_dict("records")])
     latest_end = frame["when"].max()
     usual = frame[frame["when"] == latest_end]["period"].mode().iloc[0]
