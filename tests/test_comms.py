@@ -13,6 +13,7 @@ import pytest
 
 from briefing import comms
 from briefing.context import open_briefing
+from briefing.words import short_when
 
 MEETING = "2023-03-15"
 
@@ -153,3 +154,16 @@ def test_before_the_paper_is_public_nothing_from_it_is_shown():
     assert comms.duties(early).empty
     assert early.latest("comms_newsletter_subscribers") is None
     assert early.date_disagreements() == []
+
+
+def test_reach_figures_the_paper_does_not_date_say_which_paper_reports_them(briefing):
+    # Paras 10.2 (750 newsletter subscribers), 6.2 (c.15,500 Neighbourhood Alert
+    # subscribers) and 8.1 / 5.4 (reel views 'to date') print no as-at date.
+    reach = comms.reach(briefing)
+    page = " ".join(visible_text(briefing.render("reach", reach=reach)).split())
+    for measure in ("comms_newsletter_subscribers", "neighbourhood_alert_subscribers", "comms_footprints_reel_views"):
+        row = reach.set_index("measure_key").loc[measure].to_dict()
+        assert short_when(row) == "as reported in the paper of 15 March 2023"
+    assert page.count("as reported in the paper of 15 March 2023") == 4
+    # The one reading with a period keeps it.
+    assert "March 2022 to February 2023" in page

@@ -178,8 +178,10 @@ def paper_date_text(value, estimated: bool = False) -> str:
 
 
 def short_when(reading) -> str:
-    """A reading's period or date in few words, for a table cell or chart label."""
-    return re.sub(r"^(as reported in the paper of|in|as at) ", "", when_text(reading))
+    """A reading's period or date in few words, for a table cell or chart label: '2022/23',
+    'February 2023'. A reading the paper gives no date for keeps 'as reported in the paper
+    of ...': the paper's date alone would read as the figure's own."""
+    return re.sub(r"^(in|as at) ", "", when_text(reading))
 
 
 # ----- lists and words -------------------------------------------------------------------------
