@@ -167,3 +167,18 @@ def test_reach_figures_the_paper_does_not_date_say_which_paper_reports_them(brie
     assert page.count("as reported in the paper of 15 March 2023") == 4
     # The one reading with a period keeps it.
     assert "March 2022 to February 2023" in page
+
+
+def test_the_youth_listening_insights_are_reported_delivered_not_due(briefing):
+    # Item 9 para 5.2, under 'Completed deliverables / activities of note': 'Youth
+    # listening project ... Insights and analysis delivered during Q4 2022-23.'
+    assert briefing.expected("youth_listening_insights").empty
+    assert briefing.everything.unfiltered("expected_dates")["date_as_printed"].ne("Q4 2022-23").all()
+    found = comms.young_people(briefing)["deliverable"]
+    assert found["category"] == "completed" and found["status"] == "complete"
+    assert "delivered during Q4 2022-23" in found["status_evidence"]
+    before = len(briefing.questions)
+    page = " ".join(visible_text(briefing.render("young_people", **comms.young_people(briefing))).split())
+    assert "youth listening project as completed" in page and "insights delivered in Q4 2022-23" in page
+    prompts = [str(q.prompted_by) for q in briefing.questions[before:]]
+    assert prompts and not any("due" in prompt for prompt in prompts)

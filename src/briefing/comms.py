@@ -24,6 +24,8 @@ INDIRECT_EVIDENCE_PHRASES = ("only indirect", "no direct evidence")
 PRECEPT_SURVEY_RESPONSES = "precept_survey_responses"
 PRECEPT_SURVEY_FALL = "precept_survey_response_change"
 YOUTH_SURVEY_RESPONSES = "youth_listening_survey_responses"
+# The Plan deliverable the youth listening survey belongs to, as the progress report names it.
+YOUTH_LISTENING_DELIVERABLE = "Youth listening project"
 
 
 def outputs(ctx: Briefing) -> pd.DataFrame:
@@ -172,8 +174,10 @@ def precept_survey(ctx: Briefing) -> dict:
 
 
 def young_people(ctx: Briefing) -> dict:
-    """The youth listening survey's responses and coverage, when its findings are due, and
-    the reel the report offers as reaching young people."""
+    """The youth listening survey's responses and coverage, what the Plan progress report
+    says of the project (`deliverable`: its row, listed as completed with 'Insights and
+    analysis delivered during Q4 2022-23'; None when no report public by the meeting
+    lists it), and the reel the report offers as reaching young people."""
     responses = ctx.latest(YOUTH_SURVEY_RESPONSES)
     subject = None if responses is None else responses["subject"]
     return {
@@ -181,6 +185,13 @@ def young_people(ctx: Briefing) -> dict:
         "areas": ctx.latest("youth_listening_csp_areas", subject) if subject else None,
         "survey": ctx.survey(subject) if subject else None,
         "csp_count": len(ctx.data.table("csp_areas")),
-        "insights": ctx.expected("youth_listening_insights"),
+        "deliverable": _deliverable(ctx, YOUTH_LISTENING_DELIVERABLE),
         "reel": ctx.latest("comms_footprints_reel_views"),
     }
+
+
+def _deliverable(ctx: Briefing, name: str) -> dict | None:
+    """The latest progress report's row for one Plan deliverable (None when not listed)."""
+    rows = ctx.data.table("deliverables")
+    rows = rows[rows["deliverable"] == name]
+    return None if rows.empty else rows.iloc[-1].to_dict()
