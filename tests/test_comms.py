@@ -182,3 +182,26 @@ def test_the_youth_listening_insights_are_reported_delivered_not_due(briefing):
     assert "youth listening project as completed" in page and "insights delivered in Q4 2022-23" in page
     prompts = [str(q.prompted_by) for q in briefing.questions[before:]]
     assert prompts and not any("due" in prompt for prompt in prompts)
+
+
+def test_the_commissioners_answer_on_the_fall_in_responses_is_shown_as_his(briefing):
+    # Minutes of 1 Feb 2023, minute 45, para 2: 'The survey had changed, it had asked for
+    # feedback, and this may have put residents off from completing the survey.'
+    said = briefing.statements("precept survey").set_index("statement_id").loc["comms-survey-fall-answer"]
+    assert said["whose"] == "the Commissioner, in the minutes"
+    assert said["section"] == "minutes of 1 Feb 2023, minute 45, para 2"
+    assert "asked for feedback" in said["text"] and "may have put residents off" in said["text"]
+    page = " ".join(visible_text(briefing.render("precept_survey", **comms.precept_survey(briefing))).split())
+    assert "the Commissioner said the survey did not go wrong" in page
+
+
+def test_surveys_are_a_primary_vehicle_not_the_main_way(briefing):
+    # Item 6 para 6.1: 'A primary vehicle for the Commissioner to carry out these duties is
+    # by conducting public surveys.'
+    said = briefing.statements("surveys").set_index("statement_id").loc["comms-surveys-not-consultations", "text"]
+    assert "“a primary vehicle”" in said
+    page = " ".join(visible_text(briefing.render("precept_survey", **comms.precept_survey(briefing))).split())
+    for overstated in ("main way", "the main", "primary way"):
+        assert overstated not in page and overstated not in said
+    evidence = " ".join(briefing.data.table("statutory_duties")["evidence"].dropna())
+    assert "the primary vehicle" not in evidence and "main way" not in evidence
