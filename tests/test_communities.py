@@ -191,7 +191,7 @@ def test_statements_are_only_shown_once_public(paths):
 
 def test_safer_streets_figures_are_corroborated_by_the_communications_report(briefing):
     frame = communities.safer_streets(briefing).set_index("measure_key")
-    for key in ("safer_streets_total_investment", "safer_streets_rounds", "safer_streets_latest_round_value"):
+    for key in ("safer_streets_total_investment", "safer_streets_rounds"):
         places = frame.loc[key, "also_in"]
         assert places, key
         assert {place["source_id"] for place in places} <= {"pcp-2023-03-15-pack", "pcp-2023-03-15-comms"}
@@ -207,7 +207,21 @@ def test_safer_streets_bid_is_attributed_as_the_paper_does(briefing):
     assert (bid["source_id"], bid["section"]) == ("pcp-2023-03-15-comms", "para 7.2")
     page = text_of(briefing.render("safer_streets", safer_streets=communities.safer_streets(briefing), disagreements=[]))
     assert "Councils and the Commissioner bid" not in page
-    assert "give the same values" in page and "Papers disagree" not in page
+    assert "print the same 2 figures" in page and "Papers disagree" not in page
+
+
+def test_the_latest_safer_streets_award_is_shown_as_each_paper_prints_it(briefing):
+    # Item 7 para 6.2: 'In the latest round, in July 2022, £634,285k was secured'; item 6
+    # para 7.2: '£634,285 of improvements ... over 15 months in Peterborough and Wisbech'.
+    frame = communities.safer_streets(briefing).set_index("measure_key")
+    latest = frame.loc["safer_streets_latest_round_value"]
+    assert not latest["also_in"]
+    (other,) = latest["printed_differently"]
+    assert {latest["as_printed"], other["as_printed"]} == {"£634,285", "£634,285k"}
+    assert "July 2022" in other["label"] and "July 2022" in other["note"]
+    page = text_of(briefing.render("safer_streets", safer_streets=communities.safer_streets(briefing), disagreements=[]))
+    assert "Printed differently" in page and "prints “£634,285k”" in page and "July 2022" in page
+    assert "give the same values" not in page
 
 
 def test_a_safer_streets_disagreement_is_shown_side_by_side_and_asked_about(briefing):

@@ -70,23 +70,29 @@ def funded_posts(ctx: Briefing) -> dict:
 
 
 def safer_streets(ctx: Briefing) -> pd.DataFrame:
-    """Each Safer Streets measure's latest reading, with `also_in`: where the other papers
-    that give the same reading with the same value print it (corroboration), as
-    source_id and section records."""
+    """Each Safer Streets measure's latest reading, with where the other papers that give
+    the same reading with the same value print it: `also_in` where they print it the same
+    way (corroboration), `printed_differently` where the value agrees but the print does
+    not (item 7's '£634,285k' against item 6's '£634,285'), each as records of source_id,
+    section, as_printed, label and note."""
     frame = _trends(ctx, ["safer streets"])
     if frame.empty:
-        return frame.assign(also_in=pd.Series(dtype="object"))
+        return frame.assign(also_in=pd.Series(dtype="object"), printed_differently=pd.Series(dtype="object"))
     topic = ctx.topic("safer streets").set_index("figure_id")
-    by_figure = {}
+    same, different = {}, {}
     for row in readings.corroborations(ctx.topic("safer streets")).to_dict("records"):
         for figure_id in row["figure_ids"]:
-            own = topic.loc[figure_id, "source_id"]
-            by_figure[figure_id] = [
-                {"source_id": topic.loc[other, "source_id"], "section": topic.loc[other, "section"]}
-                for other in row["figure_ids"]
-                if topic.loc[other, "source_id"] != own
-            ]
-    return frame.assign(also_in=[by_figure.get(figure_id, []) for figure_id in frame["figure_id"]])
+            own = topic.loc[figure_id]
+            for other in row["figure_ids"]:
+                if topic.loc[other, "source_id"] == own["source_id"]:
+                    continue
+                place = {key: topic.loc[other, key] for key in ("source_id", "section", "as_printed", "label", "note")}
+                alike = topic.loc[other, "as_printed"] == own["as_printed"]
+                (same if alike else different).setdefault(figure_id, []).append(place)
+    return frame.assign(
+        also_in=[same.get(figure_id, []) for figure_id in frame["figure_id"]],
+        printed_differently=[different.get(figure_id, []) for figure_id in frame["figure_id"]],
+    )
 
 
 def disagreements(ctx: Briefing, topic: str) -> list[list[dict]]:
