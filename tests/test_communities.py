@@ -441,3 +441,13 @@ def test_the_actions_section_says_no_answer_in_the_papers_and_never_this_briefin
     assert "Answered in the papers:" in page
     for machinery in ("this briefing", "first briefing", "closed 1 February"):
         assert machinery not in page
+
+
+def test_a_deliverable_put_back_carries_the_reports_own_word(briefing):
+    # Item 9 para 5.1, Business Engagement: 'A planned Business Community event was
+    # postponed.' Para 5.3, Victim and Witness Hub: 'Rescheduled to progress deliverable in
+    # Q1/Q2, 2023/24.'
+    put_back = communities.delivery(briefing)["put_back"].set_index("deliverable")["put_back"]
+    assert put_back.to_dict() == {"Business Engagement": "postponed", "Review of Victim and Witness Hub": "rescheduled"}
+    page = text_of(briefing.render("theme_deliverables", deliverables=communities.deliverables(briefing, communities.THEME)))
+    assert "Postponed" in page and "Rescheduled" not in page

@@ -182,7 +182,8 @@ def delivery(ctx: Briefing) -> dict:
     """What the progress report says across all five themes: every deliverable (`all`),
     those the report lists as completed (`completed`), those listed as current or new whose
     update says the work is complete (`also_complete`), those the report says are not
-    started or on hold (`stalled`), rescheduled (`rescheduled`), past a due date and not
+    started or on hold (`stalled`), postponed or rescheduled in the report's own word
+    (`put_back`), past a due date and not
     complete (`late`), and waiting on others (`waiting`, our reading)."""
     frame = deliverables(ctx)
     return {
@@ -190,7 +191,7 @@ def delivery(ctx: Briefing) -> dict:
         "completed": frame[frame["category"] == "completed"],
         "also_complete": frame[(frame["category"] != "completed") & (frame["status"] == "complete") & frame["status_stated"]],
         "stalled": frame[frame["status"].isin(["not started", "on hold"]) & frame["status_stated"]],
-        "rescheduled": frame[frame["rescheduled"].fillna(False).astype(bool)],
+        "put_back": frame[frame["put_back"].notna()],
         "late": frame[frame["date_passed"]],
         "waiting": frame[frame["status"] == "waiting"],
     }
