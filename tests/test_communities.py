@@ -451,3 +451,19 @@ def test_a_deliverable_put_back_carries_the_reports_own_word(briefing):
     assert put_back.to_dict() == {"Business Engagement": "postponed", "Review of Victim and Witness Hub": "rescheduled"}
     page = text_of(briefing.render("theme_deliverables", deliverables=communities.deliverables(briefing, communities.THEME)))
     assert "Postponed" in page and "Rescheduled" not in page
+
+
+def test_custody_visitor_figures_are_not_all_current(briefing):
+    # 2017 paper, para 10.7: 'Last year (April 2016 to March 2017) ICVs spent more than 124
+    # hours in custody suites, visiting 489 detainees.' Item 9 para 5.4: 'As of February
+    # 2023 there remains 19 active volunteers'.
+    frame = communities.citizens(briefing).set_index("measure_key")
+    for key in ("icv_hours_in_custody", "icv_detainees_visited"):
+        assert (frame.loc[key, "period_start"], frame.loc[key, "period_end"]) == (pd.Timestamp("2016-04-01"), pd.Timestamp("2017-03-31"))
+        assert frame.loc[key, "dated"]
+    assert not frame.loc["icv_active_volunteers", "dated"]
+    assert not frame["subject_current"].any()
+    page = text_of(briefing.render("citizens", citizens=communities.citizens(briefing)))
+    assert "Only those on Independent Custody Visitors are recent" not in page
+    assert "Of the 5 figures on Independent Custody Visitors, 3 are recent (February 2023)" in page
+    assert "The other 2 are from 2016/17" in page

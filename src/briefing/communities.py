@@ -31,8 +31,13 @@ NOT_SECURED = "da_perpetrator_fund_potential"
 
 
 def _with_dated(ctx: Briefing, frame: pd.DataFrame) -> pd.DataFrame:
-    """The frame with `dated`: True where the reading is more than 12 months older than the meeting."""
-    return frame.assign(dated=[ctx.dated(row) for row in frame.to_dict("records")]).astype({"dated": "bool"})
+    """The frame with `dated`: True where the reading is more than 12 months older than the
+    meeting, and `subject_current`: True where no figure on the same subject is dated (the
+    custody visitors' 2023 counts are current, their 2016/17 hours and visits are not, so
+    the subject as a whole is not)."""
+    frame = frame.assign(dated=[ctx.dated(row) for row in frame.to_dict("records")]).astype({"dated": "bool"})
+    subject = frame["subject"].fillna(frame["measure_key"]) if len(frame) else frame["dated"]
+    return frame.assign(subject_current=~frame.groupby(subject)["dated"].transform("any").astype(bool)).astype({"subject_current": "bool"})
 
 
 def _trends(ctx: Briefing, topics: list[str]) -> pd.DataFrame:
