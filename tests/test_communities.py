@@ -467,3 +467,23 @@ def test_custody_visitor_figures_are_not_all_current(briefing):
     assert "Only those on Independent Custody Visitors are recent" not in page
     assert "Of the 5 figures on Independent Custody Visitors, 3 are recent (February 2023)" in page
     assert "The other 2 are from 2016/17" in page
+
+
+def test_each_figure_says_which_paper_and_plan_theme_it_comes_from(briefing):
+    # Item 9 para 5.3, headed 'Victims and Witnesses – Priorities for Action': bids into the
+    # Domestic Abuse Perpetrator Fund 'if successful would bring an additional £1.5m into the
+    # county over two years'.
+    money = communities.money(briefing).set_index("measure_key")
+    assert money.loc["da_perpetrator_fund_potential", "plan_theme"] == "Supporting Victims and Witnesses"
+    assert money.loc["da_perpetrator_fund_potential", "other_theme"]
+    assert briefing.latest(communities.NOT_SECURED)["plan_theme"] == "Supporting Victims and Witnesses"
+    assert money.loc["csp_local_crime_funding", "plan_theme"] == communities.THEME
+    assert not money.loc["csp_local_crime_funding", "other_theme"]
+    # 2017 and 2020 material is marked by its paper, so the note can leave it to the evidence.
+    frames = [communities.citizens(briefing), communities.confidence(briefing), money, communities.safer_streets(briefing)]
+    every = pd.concat(frames)
+    assert every["source_id"].notna().all()
+    older = every[~every["from_this_meeting"]]
+    assert set(older["source_id"]) == {OLD_PAPER, "bcb-2020-01-23-communities"}
+    assert (older["paper_date"] < pd.Timestamp(MEETING)).all()
+    assert every[every["from_this_meeting"]]["paper_date"].eq(pd.Timestamp(MEETING)).all()

@@ -40,13 +40,27 @@ def _with_dated(ctx: Briefing, frame: pd.DataFrame) -> pd.DataFrame:
     return frame.assign(subject_current=~frame.groupby(subject)["dated"].transform("any").astype(bool)).astype({"subject_current": "bool"})
 
 
+def _with_place(ctx: Briefing, frame: pd.DataFrame) -> pd.DataFrame:
+    """The frame with where each figure belongs: `from_this_meeting` (its paper was published
+    for this meeting; the 2017 and 2020 papers were not) and `other_theme` (its paper
+    reports it under another Plan theme than this briefing's, such as the £1.5m for
+    domestic abuse perpetrator work under Supporting Victims and Witnesses)."""
+    this_meeting = set(ctx.papers_for_meeting()["source_id"])
+    themes = frame["plan_theme"] if "plan_theme" in frame.columns else pd.Series(pd.NA, index=frame.index)
+    return frame.assign(
+        from_this_meeting=frame["source_id"].isin(this_meeting),
+        other_theme=themes.notna() & (themes != THEME),
+    ).astype({"from_this_meeting": "bool", "other_theme": "bool"})
+
+
 def _trends(ctx: Briefing, topics: list[str]) -> pd.DataFrame:
-    """Latest reading of each measure of these topics, in topic order, with trend and `dated`."""
+    """Latest reading of each measure of these topics, in topic order, with trend, `dated`,
+    `from_this_meeting` and `other_theme`."""
     frames = [ctx.trends(topic) for topic in topics]
     frames = [frame for frame in frames if not frame.empty]
     if not frames:
-        return _with_dated(ctx, ctx.trends("no such topic"))
-    return _with_dated(ctx, pd.concat(frames, ignore_index=True))
+        return _with_place(ctx, _with_dated(ctx, ctx.trends("no such topic")))
+    return _with_place(ctx, _with_dated(ctx, pd.concat(frames, ignore_index=True)))
 
 
 # ----- money and partnerships ---------------------------------------------------------------
