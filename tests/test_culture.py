@@ -155,7 +155,19 @@ def test_blockers_are_one_sentence_not_a_table_of_blanks(b):
     for blocker in blockers["blocker"]:
         assert blocker[1:] in page  # each named, first letter lowered mid-sentence
     assert "do not say what is being done about any of them" in page
-    assert "blockers staff raised at the roadshows" in asked(b)
+    assert "problems listed in the appendix" in asked(b)
+
+
+def test_reading_the_unheaded_slide_as_roadshow_blockers_is_labelled_ours(b):
+    # Appendix A prints the eight phrases after the roadshows slide ('AIMS: ... Identifying
+    # blockers') with no heading and no attribution.
+    said = b.statements("blockers").set_index("statement_id").loc["culture-blockers-our-reading"]
+    assert said["whose"] == "our reading of the papers" and said["text"].startswith("Our reading:")
+    assert (culture.blockers(b)["section"] == "item 8, Appendix A (unheaded slide after the roadshows slide)").all()
+    page = text_of(b.render("blockers", blockers=culture.blockers(b)))
+    assert "Staff at the roadshows raised" not in page and "blocker staff raised" not in page
+    assert "with no heading" in page and "Our reading:" in page
+    assert "staff raised at the roadshows" not in asked(b)
 
 
 def test_no_baseline_flag_and_questions(b):

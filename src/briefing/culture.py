@@ -161,7 +161,8 @@ def word_sources(b: Briefing) -> dict:
 
 
 def blockers(b: Briefing) -> pd.DataFrame:
-    """The blockers staff raised, in the order printed."""
+    """The phrases the appendix's unheaded slide prints after the roadshows slide, in the
+    order printed (read as blockers raised at the roadshows: our reading, not the paper's)."""
     return b.data.table("culture_blockers").reset_index(drop=True)
 
 
