@@ -172,11 +172,25 @@ def test_reading_the_unheaded_slide_as_roadshow_blockers_is_labelled_ours(b):
 
 def test_no_baseline_flag_and_questions(b):
     measures = culture.impact_measures(b)
-    assert len(measures) == 7 and not measures["baseline_given"].any()
+    assert len(measures) == 6 and not measures["baseline_given"].any()
     page = text_of(b.render("impact", measures=measures))
-    assert "Measures promised without a baseline" in page
-    assert "None of the 7 measures" in page
-    assert any("measures promised without a baseline" in q.prompted_by for q in b.questions)
+    assert "No baseline" in page
+    assert "None of the 6 proxies being considered" in page
+    assert any("proxies being considered, with no baseline" in q.prompted_by for q in b.questions)
+
+
+def test_impact_proxies_are_being_considered_not_promised_and_each_named_once(b):
+    # Item 8 para 7.1: 'There are a range of proxies being considered like response rates
+    # to surveys ... trust in their voice being heard and reacted to; PSD cases;
+    # whistleblowing; attrition rates' and, for the public, 'PSD cases, Complaints
+    # Resolution Team cases and obviously both by type'.
+    measures = culture.impact_measures(b)
+    psd = measures[measures["measure"].str.contains("PSD")]
+    assert len(psd) == 1 and psd.iloc[0]["audience"] == "both"
+    assert measures["measure"].str.split(r"[,;]").str[0].is_unique
+    page = text_of(b.render("impact", measures=measures))
+    assert "promised" not in page and "proxies being considered" in page
+    assert page.count("PSD (Professional Standards Department) cases") == 1
 
 
 def test_impact_section_carries_the_admission_it_is_hard_to_pin_down(b):

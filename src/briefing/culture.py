@@ -167,7 +167,8 @@ def blockers(b: Briefing) -> pd.DataFrame:
 
 
 def impact_measures(b: Briefing) -> pd.DataFrame:
-    """The proposed measures of impact, with `baseline_given` as a plain bool."""
+    """The proxies the report says are being considered to measure impact (each once), with
+    `baseline_given` as a plain bool."""
     frame = b.data.table("impact_measures").reset_index(drop=True)
     return frame.assign(baseline_given=frame["baseline_given"].fillna(False).astype(bool))
 
