@@ -127,7 +127,7 @@ MACHINERY = (
     "first briefing",
     "this series",
     "our subtraction",
-    "our sum",
+    "(our sum)",
     "Papers used:",
     "Briefing due:",
 )
