@@ -155,7 +155,7 @@ def test_blockers_are_one_sentence_not_a_table_of_blanks(b):
     for blocker in blockers["blocker"]:
         assert blocker[1:] in page  # each named, first letter lowered mid-sentence
     assert "do not say what is being done about any of them" in page
-    assert "problems listed in the appendix" in asked(b)
+    assert "issues listed in the appendix" in asked(b)
 
 
 def test_reading_the_unheaded_slide_as_roadshow_blockers_is_labelled_ours(b):
