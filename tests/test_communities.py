@@ -57,7 +57,7 @@ def test_no_row_from_the_2017_paper_is_public_before_the_paper(briefing):
 
 def test_an_estimated_paper_date_is_never_printed_as_a_day(briefing):
     row = communities.citizens(briefing).set_index("measure_key").loc["neighbourhood_watch_members"].to_dict()
-    assert short_when(row) == "as reported in the paper of October 2017 or later (the paper is undated)"
+    assert short_when(row) == "as reported in the paper of October 2017 or later (undated)"
     page = text_of(briefing.render("citizens", citizens=communities.citizens(briefing)))
     assert "Oct 2017" not in page.replace("October 2017", "")
 
@@ -67,7 +67,7 @@ def test_the_undated_2017_paper_is_dated_october_2017_or_later_never_about(brief
     # 2017 already launched, "so it was written in October 2017 or later".
     assert "October 2017 or later" in briefing.source(OLD_PAPER)["date_note"]
     page = text_of(briefing.render("citizens", citizens=communities.citizens(briefing)))
-    assert "Dated: as reported in the paper of October 2017 or later" in page
+    assert "Dated: paper of October 2017 or later (undated)" in page
     assert "about October 2017" not in page
     assert "31 October" not in page and "1 October" not in page
 
@@ -414,7 +414,7 @@ def test_a_later_reading_of_a_measure_shows_as_a_trend_with_no_code_change(brief
     row = communities.citizens(briefing).set_index("measure_key").loc["neighbourhood_watch_members"]
     assert (row["value"], row["previous_value"], row["direction"], row["dated"]) == (9000, 8000, "up", False)
     page = text_of(briefing.render("citizens", citizens=communities.citizens(briefing)))
-    assert "9,000" in page and "up from 8,000 as reported in the paper of October 2017 or later (the paper is undated)" in page
+    assert "9,000" in page and "up from 8,000 as reported in the paper of October 2017 or later (undated)" in page
 
 
 # ----- actions carried from earlier meetings -------------------------------------------------------

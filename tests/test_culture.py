@@ -259,7 +259,7 @@ def test_an_estimated_paper_date_is_never_printed_as_a_day(b):
     )
     paper = b.source(PAPER_2017)
     assert paper["date_estimated"]
-    assert f"Dated: as reported in the paper of {paper_date_text(paper['date'], True)}" in page
+    assert f"Dated: paper of {paper_date_text(paper['date'], True)}" in page
     assert not re.search(r"Dated: \d{1,2} ", page)
     assert "10% to 12%" in page
     assert "Check the arithmetic" in page and "1.8%" in page
