@@ -161,12 +161,14 @@ def word_sources(b: Briefing) -> dict:
 
 
 def blockers(b: Briefing) -> pd.DataFrame:
-    """The blockers staff raised, in the order printed."""
+    """The phrases the appendix's unheaded slide prints after the roadshows slide, in the
+    order printed (read as blockers raised at the roadshows: our reading, not the paper's)."""
     return b.data.table("culture_blockers").reset_index(drop=True)
 
 
 def impact_measures(b: Briefing) -> pd.DataFrame:
-    """The proposed measures of impact, with `baseline_given` as a plain bool."""
+    """The proxies the report says are being considered to measure impact (each once), with
+    `baseline_given` as a plain bool."""
     frame = b.data.table("impact_measures").reset_index(drop=True)
     return frame.assign(baseline_given=frame["baseline_given"].fillna(False).astype(bool))
 
