@@ -406,6 +406,11 @@ def test_an_officers_row_adds_a_line_of_enquiry_and_drops_a_drafted_one(briefing
     assert "plan" not in ids and len(ids) == 5
 
 
+def test_a_figure_from_another_plan_theme_is_labelled_in_the_evidence(briefing, facts):
+    page = text_of(briefing.render("money", **facts["money"]))
+    assert "£1.5 million" in page and "Reported under another Plan theme, “Supporting Victims and Witnesses”" in page
+
+
 def test_the_note_speaks_of_the_commissioner_without_pronouns(note):
     for line in note.lines():
         assert not re.search(r"\b(he|his|him|she|her)\b", words_of(line), re.I), line.line_id

@@ -295,24 +295,32 @@ def _prints(ctx: Briefing, row: dict | None) -> list[dict]:
     ]
 
 
+def _for_note(frame: pd.DataFrame) -> pd.DataFrame:
+    """The rows a note may draw on: printed in this meeting's papers, under this theme."""
+    if frame.empty or "from_this_meeting" not in frame.columns:
+        return frame
+    return frame[frame["from_this_meeting"] & ~frame["other_theme"]]
+
+
 def drafted(ctx: Briefing, facts: dict[str, dict]) -> tuple[list, list]:
     """The communities note's lines drafted from the evidence's facts, and the Panel's
     options: key issues, ranked lines of enquiry and data requests (words in
     templates/briefings/communities/note.html.j2). Only the subjects of the item itself are
-    drafted: figures from another Plan theme (the domestic abuse perpetrator bids) and the
-    older papers' figures (citizens in policing, confidence) stay in the evidence.
+    drafted, from figures printed for this meeting under this theme (`_for_note`): figures
+    from another Plan theme (the domestic abuse perpetrator bids) and the older papers'
+    figures (citizens in policing, confidence) stay in the evidence.
     `Briefing.assemble_note` applies the officer's rows."""
     money_facts = facts["money"]
-    money_rows = _by_key(money_facts["money"], "measure_key")
+    money_rows = _by_key(_for_note(money_facts["money"]), "measure_key")
     funding = money_rows.get(FUNDING)
     posts = money_facts["posts"]
     unnamed = posts["posts"] is not None and posts["named"].empty and len(posts["areas"]) > 0
-    unmeasured = [row for row in money_facts["outcomes"].to_dict("records") if not row["baseline"]]
-    measured = money_facts["outcomes"].to_dict("records")
+    measured = _for_note(money_facts["outcomes"]).to_dict("records")
+    unmeasured = [row for row in measured if not row["baseline"]]
     youth = _by_key(money_facts["statements"], "statement_id").get(YOUTH_FUND)
     partners = _by_key(facts["partnership"]["statements"], "statement_id")
     no_power, councils = partners.get(NO_HOLDING_TO_ACCOUNT), partners.get(COUNCILS_SCRUTINISE)
-    streets = _by_key(facts["safer_streets"]["safer_streets"], "measure_key")
+    streets = _by_key(_for_note(facts["safer_streets"]["safer_streets"]), "measure_key")
     total, rounds, latest = streets.get(SAFER_STREETS_TOTAL), streets.get(SAFER_STREETS_ROUNDS), streets.get(SAFER_STREETS_LATEST)
     prints = _prints(ctx, latest)
     theme = facts["theme_deliverables"]["deliverables"].to_dict("records")
