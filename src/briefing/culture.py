@@ -364,17 +364,26 @@ def drafted(ctx: Briefing, facts: dict[str, dict]) -> tuple[list, list]:
         cites = [row for row in (proxies, measures[0], admission) if row]
         issues.append(
             ctx.draft_line(
-                "key_issue", "proxies", 2, cites, measures=measures, no_baseline=no_baseline, admission=admission, whose="report", evidence="impact"
+                "key_issue",
+                "proxies",
+                2,
+                cites,
+                measures=measures,
+                no_baseline=no_baseline,
+                admission=admission,
+                whose="report",
+                evidence="impact",
             )
         )
         cites = [row for row in (plan, completed, proxies or measures[0]) if row]
-        enquiries.append(ctx.draft_line("enquiry", "impact", 0, cites, plan=plan, completed=completed, no_baseline=no_baseline, role="accountability"))
+        enquiries.append(
+            ctx.draft_line("enquiry", "impact", 0, cites, plan=plan, completed=completed, no_baseline=no_baseline, role="accountability")
+        )
     if blocker_rows:
         cites = [blocker_rows[0]] + ([aims] if aims else [])
         issues.append(ctx.draft_line("key_issue", "blockers", 3, cites, rows=blocker_rows, aims=aims, whose="reading", evidence="blockers"))
         enquiries.append(ctx.draft_line("enquiry", "blockers", 0, [blocker_rows[0]], rows=blocker_rows, role="accountability"))
     if summary:
-        issues.append(ctx.draft_line("key_issue", "scores", 4, [summary["lowest"]], summary=summary, whose="report", evidence="scores"))
         enquiries.append(ctx.draft_line("enquiry", "workshops", 0, [summary["lowest"]], summary=summary, role="accountability"))
         if not summary["scale_stated"]:
             requests.append(ctx.draft_line("request", "score-scale", 2, [summary["lowest"]], summary=summary))
@@ -382,8 +391,14 @@ def drafted(ctx: Briefing, facts: dict[str, dict]) -> tuple[list, list]:
         enquiries.append(ctx.draft_line("enquiry", "champion", 0, [champion], champion=champion, role="accountability"))
     if officers:
         cites = [officers] + ([county] if county else [])
-        issues.append(ctx.draft_line("key_issue", "representation", 5, cites, officers=officers, county=county, age=age, whose="paper", evidence="representation"))
-        enquiries.append(ctx.draft_line("enquiry", "representation", 0, cites + ([plan] if plan else []), officers=officers, plan=plan, role="plan"))
+        issues.append(
+            ctx.draft_line(
+                "key_issue", "representation", 4, cites, officers=officers, county=county, age=age, whose="paper", evidence="representation"
+            )
+        )
+        enquiries.append(
+            ctx.draft_line("enquiry", "representation", 0, cites + ([plan] if plan else []), officers=officers, plan=plan, role="plan")
+        )
         if age:
             requests.append(ctx.draft_line("request", "representation-now", 3, [officers], officers=officers))
 
