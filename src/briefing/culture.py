@@ -357,27 +357,36 @@ def drafted(ctx: Briefing, facts: dict[str, dict]) -> tuple[list, list]:
     issues, enquiries, requests = [], [], []
     if check:
         cites = ([engaged] if engaged else []) + [check]
-        issues.append(ctx.draft_line("key_issue", "improving", 1, cites, engaged=engaged, check=check, whose="report", evidence="check"))
+        issues.append(ctx.draft_line("key_issue", "improving", 2, cites, engaged=engaged, check=check, whose="report", evidence="check"))
         enquiries.append(ctx.draft_line("enquiry", "improving", 0, [check], check=check, role="accountability"))
         requests.append(ctx.draft_line("request", "check-count", 1, [check], check=check))
     if measures:
-        cites = [row for row in (proxies, measures[0], admission) if row]
+        cites = [proxies or measures[0]] + no_baseline[:1]
         issues.append(
             ctx.draft_line(
                 "key_issue",
                 "proxies",
-                2,
+                1,
                 cites,
                 measures=measures,
                 no_baseline=no_baseline,
-                admission=admission,
                 whose="report",
                 evidence="impact",
             )
         )
-        cites = [row for row in (plan, completed, proxies or measures[0]) if row]
+        cites = [row for row in (plan, completed, admission or proxies or measures[0]) if row]
         enquiries.append(
-            ctx.draft_line("enquiry", "impact", 0, cites, plan=plan, completed=completed, no_baseline=no_baseline, role="accountability")
+            ctx.draft_line(
+                "enquiry",
+                "impact",
+                0,
+                cites,
+                plan=plan,
+                completed=completed,
+                no_baseline=no_baseline,
+                admission=admission,
+                role="accountability",
+            )
         )
     if blocker_rows:
         cites = [blocker_rows[0]] + ([aims] if aims else [])
