@@ -241,14 +241,34 @@ def drafted(ctx: Briefing, facts: dict[str, dict]) -> tuple[list, list]:
         cites = [survey["responses"]] + ([survey["fall"]] if survey["fall"] else []) + answer
         whose = "member" if survey["fall"] else "report"
         issues.append(
-            ctx.draft_line("key_issue", "survey", 2, cites, responses=survey["responses"], fall=survey["fall"], answer=answer[0] if answer else None, whose=whose, evidence="precept-survey")
+            ctx.draft_line(
+                "key_issue",
+                "survey",
+                2,
+                cites,
+                responses=survey["responses"],
+                fall=survey["fall"],
+                answer=answer[0] if answer else None,
+                whose=whose,
+                evidence="precept-survey",
+            )
         )
         enquiries.append(ctx.draft_line("enquiry", "survey", 0, cites, responses=survey["responses"], fall=survey["fall"], role="finance"))
-        if survey["fall"] and not survey["earlier"]:
+        if survey["fall"]:
             requests.append(ctx.draft_line("request", "earlier-survey", 2, [survey["fall"]], fall=survey["fall"]))
     if weak:
         issues.append(
-            ctx.draft_line("key_issue", "duties", 3, [duty_rows[0]], direct=len(duty_rows) - len(weak), total=len(duty_rows), weak=weak, whose="reading", evidence="duties")
+            ctx.draft_line(
+                "key_issue",
+                "duties",
+                3,
+                [duty_rows[0]],
+                direct=len(duty_rows) - len(weak),
+                total=len(duty_rows),
+                weak=weak,
+                whose="reading",
+                evidence="duties",
+            )
         )
         victims = [row for row in weak if "victim" in row["duty"].lower()]
         if victims:
@@ -256,12 +276,13 @@ def drafted(ctx: Briefing, facts: dict[str, dict]) -> tuple[list, list]:
     if district is not None:
         enquiries.append(ctx.draft_line("enquiry", "accountability", 0, [district], district=district, role="accountability"))
     if youth["responses"]:
-        enquiries.append(ctx.draft_line("enquiry", "young-people", 0, [youth["responses"]], responses=youth["responses"], role="engagement"))
+        enquiries.append(
+            ctx.draft_line("enquiry", "young-people", 0, [youth["responses"]], responses=youth["responses"], role="engagement")
+        )
     if website:
         issues.append(ctx.draft_line("key_issue", "website", 4, website["rows"], rows=website["rows"], whose="paper", evidence="website"))
         enquiries.append(ctx.draft_line("enquiry", "website", 0, website["rows"], rows=website["rows"], role="engagement"))
     if subscribers is not None:
-        issues.append(ctx.draft_line("key_issue", "newsletter", 5, [subscribers], row=subscribers, whose="report", evidence="reach"))
         if not subscribers["direction"]:
             requests.append(ctx.draft_line("request", "newsletter-growth", 3, [subscribers], row=subscribers))
     team = facts["team"]
@@ -271,4 +292,4 @@ def drafted(ctx: Briefing, facts: dict[str, dict]) -> tuple[list, list]:
     ranked = sorted(enquiries, key=lambda line: ENQUIRY_RANKING.index(line.line_id))
     enquiries = [replace(line, rank=n) for n, line in enumerate(ranked, start=1)]
     options = [ctx.option("note"), ctx.option("recommend"), ctx.option("report_back")]
-    return issues[:5] + enquiries + requests, options
+    return issues + enquiries + requests, options

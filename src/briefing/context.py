@@ -183,7 +183,10 @@ class Briefing:
             template = "shared/options"
         leads_to = words.phrase(template, f"{macro}_leads_to", **facts) if words.has_phrase(template, f"{macro}_leads_to") else Markup("")
         return notes.Option(
-            option_id, words.phrase(template, macro, **facts), leads_to, tuple(c if isinstance(c, notes.Cite) else notes.Cite.of(c) for c in cites)
+            option_id,
+            words.phrase(template, macro, **facts),
+            leads_to,
+            tuple(c if isinstance(c, notes.Cite) else notes.Cite.of(c) for c in cites),
         )
 
     def assemble_note(self, drafted: list[notes.Line], options: list[notes.Option], draft: tuple[str, ...] = ()) -> notes.Note:
@@ -202,6 +205,8 @@ class Briefing:
 
     def note_section(self) -> words.Section:
         """The note, rendered: the five-minute briefing at the top of the page."""
+        if self.note is None:
+            raise RuntimeError("the page has not been planned: run the cell with briefing.plan(note, sections) first")
         return self.render("shared/note", note=self.note)
 
     def section(self, name: str) -> words.Section:
