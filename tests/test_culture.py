@@ -391,6 +391,17 @@ def sections(b) -> str:
     return "\n".join(str(b.section(name)) for name in facts if not name.startswith("shared/"))
 
 
+def test_sections_render_in_any_order_with_the_footnotes_fixed_when_planned(b):
+    facts, _, _ = planned(b)
+    names = list(facts)
+    forward = {name: str(b.section(name)) for name in names}
+    numbered = list(b.footnotes)
+    backward = {name: str(b.section(name)) for name in reversed(names)}
+    assert forward == backward and list(b.footnotes) == numbered
+    page = str(b.note_section()) + "".join(forward.values())
+    assert {int(n) for n in re.findall(r'href="#source-(\d+)"', page)} == {number for number, _ in b.footnotes}
+
+
 def test_no_internal_wording_reaches_members(b):
     page = text_of(sections(b))
     for word in ("extracted text", "workbook", "dataset", "source_id", "pcp-20", "culture-", "Dated Dated", "rule applied"):
