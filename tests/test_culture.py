@@ -272,7 +272,8 @@ def test_the_blockers_are_linked_to_the_roadshows_only_as_our_reading(note):
     for line in blockers:
         assert line.whose == "reading"
         assert "Staff at the roadshows raised" not in plain(line.text)
-        assert "no heading saying who raised them" in plain(line.text)
+        assert "with no heading saying what they are or who raised them" in plain(line.text)
+        assert "We read them as blockers raised at the" in plain(line.text)
 
 
 def test_impact_measures_are_proxies_being_considered_not_promised_measures(note):
