@@ -291,7 +291,12 @@ def sections(ctx: Briefing) -> dict[str, dict]:
     engagement = ctx.trends("engagement")
     return {
         "commitments": {"background": ctx.statements("background"), "commitments": commitments, "claims": ctx.statements("claims")},
-        "timeline": {"events": events, "chart": timeline_chart(events) if len(events) else None, "launches": launches(events)},
+        "timeline": {
+            "events": events,
+            "chart": timeline_chart(events) if len(events) else None,
+            "launches": launches(events),
+            "check": check,
+        },
         "engagement": {
             "engaged": engaged,
             "others": engagement[engagement["measure_key"] != STAFF_ENGAGED] if len(engagement) else engagement,
