@@ -112,3 +112,24 @@ def test_15_mar_2023_culture_figures_and_flags(paths):
         assert figure in text
     assert "baseline" in text.lower()
     assert "Dated" in text
+
+
+# The workbook does not talk about itself on a page (issue 17, item 3).
+MACHINERY = (
+    "this briefing has seen",
+    "this briefing has not seen",
+    "has not checked",
+    "first briefing",
+    "this series",
+    "our subtraction",
+    "(our sum)",
+    "Papers used:",
+    "Briefing due:",
+)
+
+
+@pytest.mark.parametrize("kind", ["comms", "communities", "culture"])
+def test_15_mar_2023_pages_do_not_talk_about_the_workbook(paths, kind):
+    text = " ".join(read(paths, "2023-03-15", kind).values())
+    for words in MACHINERY:
+        assert words not in text, f"{kind} page says {words!r}"

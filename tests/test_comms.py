@@ -15,6 +15,7 @@ from briefing import comms
 from briefing import note as notes
 from briefing.context import open_briefing
 from briefing.note import Cite
+from briefing.words import short_when
 
 MEETING = "2023-03-15"
 
@@ -48,6 +49,24 @@ def test_an_output_counted_over_a_shorter_period_is_not_current(briefing):
     long = comms.outputs_long(comms.outputs(briefing))
     assert "District Days" not in set(long["Output"])
     assert set(long["Period"]) == {"March 2022 to February 2023"}
+
+
+def test_district_days_are_part_of_the_latest_period_not_missing_from_it(briefing):
+    # Item 6 para 5.4, 'Output between March 2022 and end of February 2023', lists 'Five
+    # District Days (Cambridge, South and East Cambs, Fenland and Huntingdonshire since
+    # January, 1 2023)'.
+    outputs = comms.outputs(briefing).set_index("measure_key")
+    assert outputs.loc["comms_district_days", "part_period"]
+    assert not outputs["part_period"].drop("comms_district_days").any()
+    assert "Peterborough is not among them" in outputs.loc["comms_district_days", "note"]
+    frame = comms.outputs(briefing)
+    long = comms.outputs_long(frame)
+    page = " ".join(visible_text(briefing.render("outputs", outputs=frame, long=long, chart=comms.outputs_chart(long))).split())
+    assert "does not count District Days" not in page
+    assert "District Days among its outputs in March 2022 to February 2023, but all of them in January to February 2023" in page
+    assert "it counts none before January 2023" in page
+    duty = briefing.data.table("statutory_duties").set_index("duty_id").loc[1, "evidence"]
+    assert "five District Days since January 2023" in duty and "District Days between March 2022" not in duty
 
 
 def test_reach_lists_people_before_plays(briefing):
@@ -134,7 +153,7 @@ def test_the_key_issues_carry_the_key_figures_with_their_citations(note):
         assert figure in text
     survey = next(line for line in note.key_issues if line.line_id == "survey")
     # The Commissioner's answer on the fall, from the minutes, is part of the issue.
-    assert "feedback request may have deterred residents" in visible_text(survey.text)
+    assert "asked for feedback, and this may have put residents off" in visible_text(survey.text)
     assert Cite("pcp-2023-03-15-pack", "minutes of 1 Feb 2023, minute 45, para 2") in survey.cites
 
 
@@ -179,3 +198,56 @@ def test_before_the_paper_is_public_nothing_from_it_is_shown():
     assert comms.duties(early).empty
     assert early.latest("comms_newsletter_subscribers") is None
     assert early.date_disagreements() == []
+
+
+def test_reach_figures_the_paper_does_not_date_say_which_paper_reports_them(briefing):
+    # Paras 10.2 (750 newsletter subscribers), 6.2 (c.15,500 Neighbourhood Alert
+    # subscribers) and 8.1 / 5.4 (reel views 'to date') print no as-at date.
+    reach = comms.reach(briefing)
+    page = " ".join(visible_text(briefing.render("reach", reach=reach)).split())
+    for measure in ("comms_newsletter_subscribers", "neighbourhood_alert_subscribers", "comms_footprints_reel_views"):
+        row = reach.set_index("measure_key").loc[measure].to_dict()
+        assert short_when(row) == "as reported in the paper of 15 March 2023"
+    assert page.count("as reported in the paper of 15 March 2023") == 4
+    # The one reading with a period keeps it.
+    assert "March 2022 to February 2023" in page
+
+
+def test_the_youth_listening_insights_are_reported_delivered_not_due(briefing):
+    # Item 9 para 5.2, under 'Completed deliverables / activities of note': 'Youth
+    # listening project ... Insights and analysis delivered during Q4 2022-23.'
+    assert briefing.expected("youth_listening_insights").empty
+    assert briefing.everything.unfiltered("expected_dates")["date_as_printed"].ne("Q4 2022-23").all()
+    found = comms.young_people(briefing)["deliverable"]
+    assert found["category"] == "completed" and found["status"] == "complete"
+    assert "delivered during Q4 2022-23" in found["status_evidence"]
+    sections = comms.sections(briefing)
+    briefing.plan(briefing.assemble_note(*comms.drafted(briefing, sections)), sections)
+    page = " ".join(visible_text(briefing.section("young_people")).split())
+    assert "youth listening project as completed" in page and "insights delivered in Q4 2022-23" in page
+    line = next(line for line in briefing.note.enquiries if line.line_id == "young-people")
+    prompt = visible_text(line.prompt)
+    assert "completed" in prompt and "due" not in prompt
+
+
+def test_the_commissioners_answer_on_the_fall_in_responses_is_shown_as_his(briefing):
+    # Minutes of 1 Feb 2023, minute 45, para 2: 'The survey had changed, it had asked for
+    # feedback, and this may have put residents off from completing the survey.'
+    said = briefing.statements("precept survey").set_index("statement_id").loc["comms-survey-fall-answer"]
+    assert said["whose"] == "the Commissioner, in the minutes"
+    assert said["section"] == "minutes of 1 Feb 2023, minute 45, para 2"
+    assert "asked for feedback" in said["text"] and "may have put residents off" in said["text"]
+    page = " ".join(visible_text(briefing.render("precept_survey", **comms.precept_survey(briefing))).split())
+    assert "the Commissioner said the survey did not go wrong" in page
+
+
+def test_surveys_are_a_primary_vehicle_not_the_main_way(briefing):
+    # Item 6 para 6.1: 'A primary vehicle for the Commissioner to carry out these duties is
+    # by conducting public surveys.'
+    said = briefing.statements("surveys").set_index("statement_id").loc["comms-surveys-not-consultations", "text"]
+    assert "“a primary vehicle”" in said
+    page = " ".join(visible_text(briefing.render("precept_survey", **comms.precept_survey(briefing))).split())
+    for overstated in ("main way", "the main", "primary way"):
+        assert overstated not in page and overstated not in said
+    evidence = " ".join(briefing.data.table("statutory_duties")["evidence"].dropna())
+    assert "the primary vehicle" not in evidence and "main way" not in evidence

@@ -57,9 +57,18 @@ def test_no_row_from_the_2017_paper_is_public_before_the_paper(briefing):
 
 def test_an_estimated_paper_date_is_never_printed_as_a_day(briefing):
     row = communities.citizens(briefing).set_index("measure_key").loc["neighbourhood_watch_members"].to_dict()
-    assert short_when(row) == "about October 2017 (the paper is undated)"
+    assert short_when(row) == "as reported in the paper of October 2017 or later (undated)"
     page = text_of(briefing.render("citizens", citizens=communities.citizens(briefing)))
     assert "Oct 2017" not in page.replace("October 2017", "")
+
+
+def test_the_undated_2017_paper_is_dated_october_2017_or_later_never_about(briefing):
+    # Its date note: call figures to the end of September 2017 and the website of October
+    # 2017 already launched, "so it was written in October 2017 or later".
+    assert "October 2017 or later" in briefing.source(OLD_PAPER)["date_note"]
+    page = text_of(briefing.render("citizens", citizens=communities.citizens(briefing)))
+    assert "Dated: paper of October 2017 or later (undated)" in page
+    assert "about October 2017" not in page
     assert "31 October" not in page and "1 October" not in page
 
 
@@ -182,7 +191,7 @@ def test_statements_are_only_shown_once_public(paths):
 
 def test_safer_streets_figures_are_corroborated_by_the_communications_report(briefing):
     frame = communities.safer_streets(briefing).set_index("measure_key")
-    for key in ("safer_streets_total_investment", "safer_streets_rounds", "safer_streets_latest_round_value"):
+    for key in ("safer_streets_total_investment", "safer_streets_rounds"):
         places = frame.loc[key, "also_in"]
         assert places, key
         assert {place["source_id"] for place in places} <= {"pcp-2023-03-15-pack", "pcp-2023-03-15-comms"}
@@ -198,7 +207,21 @@ def test_safer_streets_bid_is_attributed_as_the_paper_does(briefing):
     assert (bid["source_id"], bid["section"]) == ("pcp-2023-03-15-comms", "para 7.2")
     page = text_of(briefing.render("safer_streets", safer_streets=communities.safer_streets(briefing), disagreements=[]))
     assert "Councils and the Commissioner bid" not in page
-    assert "give the same values" in page and "Papers disagree" not in page
+    assert "print the same 2 figures" in page and "Papers disagree" not in page
+
+
+def test_the_latest_safer_streets_award_is_shown_as_each_paper_prints_it(briefing):
+    # Item 7 para 6.2: 'In the latest round, in July 2022, £634,285k was secured'; item 6
+    # para 7.2: '£634,285 of improvements ... over 15 months in Peterborough and Wisbech'.
+    frame = communities.safer_streets(briefing).set_index("measure_key")
+    latest = frame.loc["safer_streets_latest_round_value"]
+    assert not latest["also_in"]
+    (other,) = latest["printed_differently"]
+    assert {latest["as_printed"], other["as_printed"]} == {"£634,285", "£634,285k"}
+    assert "July 2022" in other["label"] and "July 2022" in other["note"]
+    page = text_of(briefing.render("safer_streets", safer_streets=communities.safer_streets(briefing), disagreements=[]))
+    assert "Printed differently" in page and "prints “£634,285k”" in page and "July 2022" in page
+    assert "give the same values" not in page
 
 
 def test_a_safer_streets_disagreement_is_shown_side_by_side_and_asked_about(briefing):
@@ -391,4 +414,76 @@ def test_a_later_reading_of_a_measure_shows_as_a_trend_with_no_code_change(brief
     row = communities.citizens(briefing).set_index("measure_key").loc["neighbourhood_watch_members"]
     assert (row["value"], row["previous_value"], row["direction"], row["dated"]) == (9000, 8000, "up", False)
     page = text_of(briefing.render("citizens", citizens=communities.citizens(briefing)))
-    assert "9,000" in page and "up from 8,000 as reported in the paper of about October 2017 (the paper is undated)" in page
+    assert "9,000" in page and "up from 8,000 as reported in the paper of October 2017 or later (undated)" in page
+
+
+# ----- actions carried from earlier meetings -------------------------------------------------------
+
+
+def test_an_action_is_closed_only_where_a_paper_prints_its_answer(briefing):
+    # Minute 43 of 1 Feb 2023: "The Commissioner addressed points/questions raised at the
+    # previous meeting". On Safer Streets cameras it prints "Too early for any statistics";
+    # on CSPs it prints an answer: "Local Authorities hold CSPs ... to account".
+    actions = briefing.actions()
+    assert list(actions["open"]["action_id"]) == ["2022-11-23-02"]
+    assert list(actions["closed"]["action_id"]) == ["2022-11-23-04", "2022-11-23-06"]
+    assert actions["closed"]["closed_note"].str.startswith("Answered").all()
+    every = briefing.everything.unfiltered("actions")
+    closed = every[every["status"] == "closed"]
+    assert not closed["closed_note"].str.contains("Addressed|added to the agenda", case=False).any()
+    assert set(every[every["status"] == "open"]["action_id"]) >= {"2022-11-23-01", "2022-11-23-02", "2022-11-23-03"}
+
+
+def test_the_actions_section_says_no_answer_in_the_papers_and_never_this_briefing(briefing):
+    page = text_of(briefing.open_actions())
+    assert "1 item on this topic from earlier meetings has no answer in the papers" in page
+    assert "too early for any statistics" in page
+    assert "Answered in the papers:" in page
+    for machinery in ("this briefing", "first briefing", "closed 1 February"):
+        assert machinery not in page
+
+
+def test_a_deliverable_put_back_carries_the_reports_own_word(briefing):
+    # Item 9 para 5.1, Business Engagement: 'A planned Business Community event was
+    # postponed.' Para 5.3, Victim and Witness Hub: 'Rescheduled to progress deliverable in
+    # Q1/Q2, 2023/24.'
+    put_back = communities.delivery(briefing)["put_back"].set_index("deliverable")["put_back"]
+    assert put_back.to_dict() == {"Business Engagement": "postponed", "Review of Victim and Witness Hub": "rescheduled"}
+    page = text_of(briefing.render("theme_deliverables", deliverables=communities.deliverables(briefing, communities.THEME)))
+    assert "Postponed" in page and "Rescheduled" not in page
+
+
+def test_custody_visitor_figures_are_not_all_current(briefing):
+    # 2017 paper, para 10.7: 'Last year (April 2016 to March 2017) ICVs spent more than 124
+    # hours in custody suites, visiting 489 detainees.' Item 9 para 5.4: 'As of February
+    # 2023 there remains 19 active volunteers'.
+    frame = communities.citizens(briefing).set_index("measure_key")
+    for key in ("icv_hours_in_custody", "icv_detainees_visited"):
+        assert (frame.loc[key, "period_start"], frame.loc[key, "period_end"]) == (pd.Timestamp("2016-04-01"), pd.Timestamp("2017-03-31"))
+        assert frame.loc[key, "dated"]
+    assert not frame.loc["icv_active_volunteers", "dated"]
+    assert not frame["subject_current"].any()
+    page = text_of(briefing.render("citizens", citizens=communities.citizens(briefing)))
+    assert "Only those on Independent Custody Visitors are recent" not in page
+    assert "Of the 5 figures on Independent Custody Visitors, 3 are recent (February 2023)" in page
+    assert "The other 2 are from 2016/17" in page
+
+
+def test_each_figure_says_which_paper_and_plan_theme_it_comes_from(briefing):
+    # Item 9 para 5.3, headed 'Victims and Witnesses – Priorities for Action': bids into the
+    # Domestic Abuse Perpetrator Fund 'if successful would bring an additional £1.5m into the
+    # county over two years'.
+    money = communities.money(briefing).set_index("measure_key")
+    assert money.loc["da_perpetrator_fund_potential", "plan_theme"] == "Supporting Victims and Witnesses"
+    assert money.loc["da_perpetrator_fund_potential", "other_theme"]
+    assert briefing.latest(communities.NOT_SECURED)["plan_theme"] == "Supporting Victims and Witnesses"
+    assert money.loc["csp_local_crime_funding", "plan_theme"] == communities.THEME
+    assert not money.loc["csp_local_crime_funding", "other_theme"]
+    # 2017 and 2020 material is marked by its paper, so the note can leave it to the evidence.
+    frames = [communities.citizens(briefing), communities.confidence(briefing), money, communities.safer_streets(briefing)]
+    every = pd.concat(frames)
+    assert every["source_id"].notna().all()
+    older = every[~every["from_this_meeting"]]
+    assert set(older["source_id"]) == {OLD_PAPER, "bcb-2020-01-23-communities"}
+    assert (older["paper_date"] < pd.Timestamp(MEETING)).all()
+    assert every[every["from_this_meeting"]]["paper_date"].eq(pd.Timestamp(MEETING)).all()

@@ -170,23 +170,42 @@ def test_blockers_are_one_sentence_not_a_table_of_blanks(b):
     assert "do not say what is being done about any of them" in page
 
 
-def test_linking_the_blockers_to_the_roadshows_is_labelled_our_reading(b):
+def test_reading_the_unheaded_slide_as_roadshow_blockers_is_labelled_ours(b):
+    # Appendix A prints the eight phrases after the roadshows slide ('AIMS: ... Identifying
+    # blockers') with no heading and no attribution.
+    said = b.statements("blockers").set_index("statement_id").loc["culture-blockers-our-reading"]
+    assert said["whose"] == "our reading of the papers" and said["text"].startswith("Our reading:")
+    assert (culture.blockers(b)["section"] == "item 8, Appendix A (unheaded slide after the roadshows slide)").all()
     facts, _, _ = planned(b)
-    assert facts["blockers"]["aims"]["section"] == "item 8, Appendix A (roadshow dates slide)"
+    assert facts["blockers"]["aims"]["statement_id"] == "culture-blockers-our-reading"
     page = text_of(b.section("blockers"))
-    assert "Staff at the roadshows raised" not in page
-    assert "no heading and does not say who raised them" in page
-    assert "Our reading" in page and "The report does not say so." in page
+    assert "Staff at the roadshows raised" not in page and "blocker staff raised" not in page
+    assert "with no heading" in page and "Our reading:" in page
 
 
 def test_impact_measures_are_proxies_being_considered_not_promises(b):
     measures = culture.impact_measures(b)
-    assert not measures["baseline_given"].any()
+    assert len(measures) == 6 and not measures["baseline_given"].any()
     planned(b)
     page = text_of(b.section("impact"))
-    assert "Proxies being considered, with no baseline" in page
-    assert "None of the proxies listed comes with a starting figure" in page
+    assert "No baseline" in page
+    assert "None of the 6 proxies being considered" in page
     assert "promised" not in page and "7 measures" not in page
+
+
+def test_impact_proxies_are_being_considered_not_promised_and_each_named_once(b):
+    # Item 8 para 7.1: 'There are a range of proxies being considered like response rates
+    # to surveys ... trust in their voice being heard and reacted to; PSD cases;
+    # whistleblowing; attrition rates' and, for the public, 'PSD cases, Complaints
+    # Resolution Team cases and obviously both by type'.
+    measures = culture.impact_measures(b)
+    psd = measures[measures["measure"].str.contains("PSD")]
+    assert len(psd) == 1 and psd.iloc[0]["audience"] == "both"
+    assert measures["measure"].str.split(r"[,;]").str[0].is_unique
+    planned(b)
+    page = text_of(b.section("impact"))
+    assert "promised" not in page and "proxies being considered" in page
+    assert page.count("PSD (Professional Standards Department) cases") == 1
 
 
 def test_impact_section_carries_the_admission_it_is_hard_to_pin_down(b):
@@ -251,7 +270,7 @@ def test_an_estimated_paper_date_is_never_printed_as_a_day(b):
     page = text_of(b.section("representation"))
     paper = b.source(PAPER_2017)
     assert paper["date_estimated"]
-    assert f"Dated: {paper_date_text(paper['date'], True)}" in page
+    assert f"Dated: paper of {paper_date_text(paper['date'], True)}" in page
     assert not re.search(r"Dated: \d{1,2} ", page)
     assert "10% to 12%" in page
     assert "Check the arithmetic" in page and "1.8%" in page
@@ -381,6 +400,7 @@ def test_the_note_on_the_built_page_reads_in_five_minutes():
     words = len(text_of(before).split())
     assert words <= NOTE_WORDS, words
     assert "Key issues" in text_of(before) and "Lines of enquiry" in text_of(before)
+    assert "Answered: Answered" not in text_of(before)
 
 
 # ----- the page as a whole --------------------------------------------------------------------
@@ -416,9 +436,23 @@ def test_no_date_is_written_more_precisely_than_its_paper(b):
     assert "towards the end of 2021" in page
 
 
-def test_first_culture_briefing_says_so(b):
+def test_first_culture_briefing_marks_nothing_as_new_without_talking_about_itself(b):
     assert b.previous_meeting is None
-    assert "first briefing on this topic" in text_of(b.since_last())
+    since = text_of(b.since_last())
+    assert "none is marked as new since an earlier meeting" in since
+    assert "briefing" not in since and "series" not in since
+
+
+def test_the_header_holds_the_meeting_and_item_not_the_workbook_settings(b):
+    header = text_of(b.header())
+    assert "15 March 2023" in header and "Item 8" in header
+    assert "Papers used" not in header and "Briefing due" not in header
+
+
+def test_sections_do_not_talk_about_the_workbook(b):
+    page = text_of(sections(b))
+    for words in ("this briefing has", "has not checked", "(our sum)", "first briefing"):
+        assert words not in page
 
 
 def test_before_the_culture_report_is_public_only_the_2017_figures_show():

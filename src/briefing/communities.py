@@ -31,17 +31,36 @@ NOT_SECURED = "da_perpetrator_fund_potential"
 
 
 def _with_dated(ctx: Briefing, frame: pd.DataFrame) -> pd.DataFrame:
-    """The frame with `dated`: True where the reading is more than 12 months older than the meeting."""
-    return frame.assign(dated=[ctx.dated(row) for row in frame.to_dict("records")]).astype({"dated": "bool"})
+    """The frame with `dated`: True where the reading is more than 12 months older than the
+    meeting, and `subject_current`: True where no figure on the same subject is dated (the
+    custody visitors' 2023 counts are current, their 2016/17 hours and visits are not, so
+    the subject as a whole is not)."""
+    frame = frame.assign(dated=[ctx.dated(row) for row in frame.to_dict("records")]).astype({"dated": "bool"})
+    subject = frame["subject"].fillna(frame["measure_key"]) if len(frame) else frame["dated"]
+    return frame.assign(subject_current=~frame.groupby(subject)["dated"].transform("any").astype(bool)).astype({"subject_current": "bool"})
+
+
+def _with_place(ctx: Briefing, frame: pd.DataFrame) -> pd.DataFrame:
+    """The frame with where each figure belongs: `from_this_meeting` (its paper was published
+    for this meeting; the 2017 and 2020 papers were not) and `other_theme` (its paper
+    reports it under another Plan theme than this briefing's, such as the £1.5m for
+    domestic abuse perpetrator work under Supporting Victims and Witnesses)."""
+    this_meeting = set(ctx.papers_for_meeting()["source_id"])
+    themes = frame["plan_theme"] if "plan_theme" in frame.columns else pd.Series(pd.NA, index=frame.index)
+    return frame.assign(
+        from_this_meeting=frame["source_id"].isin(this_meeting),
+        other_theme=themes.notna() & (themes != THEME),
+    ).astype({"from_this_meeting": "bool", "other_theme": "bool"})
 
 
 def _trends(ctx: Briefing, topics: list[str]) -> pd.DataFrame:
-    """Latest reading of each measure of these topics, in topic order, with trend and `dated`."""
+    """Latest reading of each measure of these topics, in topic order, with trend, `dated`,
+    `from_this_meeting` and `other_theme`."""
     frames = [ctx.trends(topic) for topic in topics]
     frames = [frame for frame in frames if not frame.empty]
     if not frames:
-        return _with_dated(ctx, ctx.trends("no such topic"))
-    return _with_dated(ctx, pd.concat(frames, ignore_index=True))
+        return _with_place(ctx, _with_dated(ctx, ctx.trends("no such topic")))
+    return _with_place(ctx, _with_dated(ctx, pd.concat(frames, ignore_index=True)))
 
 
 # ----- money and partnerships ---------------------------------------------------------------
@@ -70,23 +89,29 @@ def funded_posts(ctx: Briefing) -> dict:
 
 
 def safer_streets(ctx: Briefing) -> pd.DataFrame:
-    """Each Safer Streets measure's latest reading, with `also_in`: where the other papers
-    that give the same reading with the same value print it (corroboration), as
-    source_id and section records."""
+    """Each Safer Streets measure's latest reading, with where the other papers that give
+    the same reading with the same value print it: `also_in` where they print it the same
+    way (corroboration), `printed_differently` where the value agrees but the print does
+    not (item 7's '£634,285k' against item 6's '£634,285'), each as records of source_id,
+    section, as_printed, label and note."""
     frame = _trends(ctx, ["safer streets"])
     if frame.empty:
-        return frame.assign(also_in=pd.Series(dtype="object"))
+        return frame.assign(also_in=pd.Series(dtype="object"), printed_differently=pd.Series(dtype="object"))
     topic = ctx.topic("safer streets").set_index("figure_id")
-    by_figure = {}
+    same, different = {}, {}
     for row in readings.corroborations(ctx.topic("safer streets")).to_dict("records"):
         for figure_id in row["figure_ids"]:
-            own = topic.loc[figure_id, "source_id"]
-            by_figure[figure_id] = [
-                {"source_id": topic.loc[other, "source_id"], "section": topic.loc[other, "section"]}
-                for other in row["figure_ids"]
-                if topic.loc[other, "source_id"] != own
-            ]
-    return frame.assign(also_in=[by_figure.get(figure_id, []) for figure_id in frame["figure_id"]])
+            own = topic.loc[figure_id]
+            for other in row["figure_ids"]:
+                if topic.loc[other, "source_id"] == own["source_id"]:
+                    continue
+                place = {key: topic.loc[other, key] for key in ("source_id", "section", "as_printed", "label", "note")}
+                alike = topic.loc[other, "as_printed"] == own["as_printed"]
+                (same if alike else different).setdefault(figure_id, []).append(place)
+    return frame.assign(
+        also_in=[same.get(figure_id, []) for figure_id in frame["figure_id"]],
+        printed_differently=[different.get(figure_id, []) for figure_id in frame["figure_id"]],
+    )
 
 
 def disagreements(ctx: Briefing, topic: str) -> list[list[dict]]:
@@ -176,7 +201,8 @@ def delivery(ctx: Briefing) -> dict:
     """What the progress report says across all five themes: every deliverable (`all`),
     those the report lists as completed (`completed`), those listed as current or new whose
     update says the work is complete (`also_complete`), those the report says are not
-    started or on hold (`stalled`), rescheduled (`rescheduled`), past a due date and not
+    started or on hold (`stalled`), postponed or rescheduled in the report's own word
+    (`put_back`), past a due date and not
     complete (`late`), and waiting on others (`waiting`, our reading)."""
     frame = deliverables(ctx)
     return {
@@ -184,7 +210,7 @@ def delivery(ctx: Briefing) -> dict:
         "completed": frame[frame["category"] == "completed"],
         "also_complete": frame[(frame["category"] != "completed") & (frame["status"] == "complete") & frame["status_stated"]],
         "stalled": frame[frame["status"].isin(["not started", "on hold"]) & frame["status_stated"]],
-        "rescheduled": frame[frame["rescheduled"].fillna(False).astype(bool)],
+        "put_back": frame[frame["put_back"].notna()],
         "late": frame[frame["date_passed"]],
         "waiting": frame[frame["status"] == "waiting"],
     }

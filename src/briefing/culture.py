@@ -162,12 +162,14 @@ def word_sources(b: Briefing) -> dict:
 
 
 def blockers(b: Briefing) -> pd.DataFrame:
-    """The blockers staff raised, in the order printed."""
+    """The phrases the appendix's unheaded slide prints after the roadshows slide, in the
+    order printed (read as blockers raised at the roadshows: our reading, not the paper's)."""
     return b.data.table("culture_blockers").reset_index(drop=True)
 
 
 def impact_measures(b: Briefing) -> pd.DataFrame:
-    """The proposed measures of impact, with `baseline_given` as a plain bool."""
+    """The proxies the report says are being considered to measure impact (each once), with
+    `baseline_given` as a plain bool."""
     frame = b.data.table("impact_measures").reset_index(drop=True)
     return frame.assign(baseline_given=frame["baseline_given"].fillna(False).astype(bool))
 
@@ -246,7 +248,7 @@ PIN_DOWN = "culture-impact-pin-down"
 PROXIES = "culture-impact-proxies"
 PLAN_THEME = "culture-plan-theme"
 LIFE_BALANCE_THEMES = "culture-commitment-themes"
-ROADSHOW_AIMS = "culture-roadshow-aims"  # the slide giving the roadshows' aims, one of them identifying blockers
+ROADSHOW_AIMS = "culture-blockers-our-reading"  # our reading of the unheaded slide, citing the roadshows slide and its aims
 COMPLETED_BY = "presentation"  # the timeline event at which the Plan report counts the statement done
 
 # Lines of enquiry in the order they are ranked when drafted: how the Commissioner will
