@@ -382,13 +382,3 @@ def test_the_first_meetings_index_shows_nothing_published_after_it(paths):
     for later in ("1:30pm", "3:50pm", "Minute 45", "minute", "Venue not printed in the minutes"):
         assert later not in page
     assert "No paper available by the meeting gives its agenda" in page
-
-
-def test_every_briefing_states_its_reading_time_near_the_top(paths):
-    for page in sorted(paths.briefings.glob("*/*.html")):
-        if page.name == "index.html":
-            continue
-        html = page.read_text(encoding="utf-8")
-        main = html.index('<main id="main"')
-        found = re.search(r"Reading time: about (\d+) minutes?\.", html)
-        assert found and found.start() - main < 200, f"{page}: no reading time at the top"

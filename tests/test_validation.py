@@ -353,3 +353,15 @@ def test_a_changed_section_index_rechecks_the_datasets_that_cite_its_paper(data_
         with open(data_copy.data / dataset.file, newline="", encoding="utf-8") as handle:
             citing |= {dataset.name for r in csv.DictReader(handle) if r.get("source_id") == cited}
     assert set(report.checked) <= citing | {"sources"} | dependants(data_copy, "sources"), "only the datasets that cite the paper"
+
+
+def test_a_closed_action_says_which_paper_answers_it(data_copy):
+    # Row 7 is an open point from minute 43; closing it needs the paper's answer.
+    edit(data_copy, "actions.csv", set_cell("status", 6, "closed"))
+    found = messages(data_copy)
+    only(found, "data/actions.csv", "column 'closed_meeting_date'", "names the meeting whose papers answer it", "Line(s) 8")
+
+
+def test_an_open_action_has_no_closing_meeting(data_copy):
+    edit(data_copy, "actions.csv", set_cell("closed_meeting_date", 1, "2023-03-15"))
+    only(messages(data_copy), "data/actions.csv", "column 'closed_meeting_date'", "no paper answers it", "Line(s) 3")

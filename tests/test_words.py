@@ -30,7 +30,15 @@ def test_dates_are_no_more_precise_than_their_paper():
     assert words.date_text(day, "day") == "1 February 2023"
     assert words.date_text(day, "month") == "February 2023"
     assert words.date_text(day, "year") == "2023"
-    assert words.paper_date_text(pd.Timestamp("2017-10-01"), estimated=True) == "about October 2017 (the paper is undated)"
+    assert words.paper_date_text(pd.Timestamp("2017-10-01"), estimated=True) == "October 2017 or later (undated)"
+
+
+def test_a_reading_the_paper_does_not_date_is_never_given_the_papers_date_alone():
+    paper_dated = {"reading": "as_at", "as_at": None, "paper_date": pd.Timestamp("2023-03-15"), "paper_date_estimated": False}
+    assert words.short_when(paper_dated) == "as reported in the paper of 15 March 2023"
+    assert words.dated_label(paper_dated) == "paper of 15 March 2023"
+    own_date = {**paper_dated, "as_at": pd.Timestamp("2023-02-01"), "date_precision": "month"}
+    assert words.short_when(own_date) == words.dated_label(own_date) == "February 2023"
 
 
 def test_periods_read_naturally():

@@ -25,21 +25,34 @@ INDIRECT_EVIDENCE_PHRASES = ("only indirect", "no direct evidence")
 PRECEPT_SURVEY_RESPONSES = "precept_survey_responses"
 PRECEPT_SURVEY_FALL = "precept_survey_response_change"
 YOUTH_SURVEY_RESPONSES = "youth_listening_survey_responses"
+# The Plan deliverable the youth listening survey belongs to, as the progress report names it.
+YOUTH_LISTENING_DELIVERABLE = "Youth listening project"
 
 
 def outputs(ctx: Briefing) -> pd.DataFrame:
     """Each counted output: its latest reading, the previous one and the change.
 
     `current` marks the outputs counted over the latest period the papers report; an output
-    whose latest count is for an earlier or shorter period is not current.
+    whose latest count is for an earlier or shorter period is not current. `part_period`
+    marks those the same report lists among that period's outputs but counts over only
+    part of it (the five District Days 'since January, 1 2023' in a list for March 2022
+    to February 2023): the report counts none before the part's start.
     """
     frame = ctx.trends("outputs")
     if frame.empty:
-        return frame.assign(current=pd.Series(dtype="bool"), period=pd.Series(dtype="string"))
+        return frame.assign(current=pd.Series(dtype="bool"), part_period=pd.Series(dtype="bool"), period=pd.Series(dtype="string"))
     frame = frame.assign(period=[short_when(row) for row in frame.to_dict("records")])
     latest_end = frame["when"].max()
     usual = frame[frame["when"] == latest_end]["period"].mode().iloc[0]
-    return frame.assign(current=frame["period"] == usual).sort_values(["current", "value"], ascending=[False, False])
+    current = frame["period"] == usual
+    counted = frame[current]
+    part_period = (
+        ~current
+        & frame["source_id"].isin(counted["source_id"])
+        & (frame["period_start"] >= counted["period_start"].min())
+        & (frame["period_end"] <= counted["period_end"].max())
+    )
+    return frame.assign(current=current, part_period=part_period).sort_values(["current", "value"], ascending=[False, False])
 
 
 def outputs_long(outputs_frame: pd.DataFrame) -> pd.DataFrame:
@@ -162,8 +175,10 @@ def precept_survey(ctx: Briefing) -> dict:
 
 
 def young_people(ctx: Briefing) -> dict:
-    """The youth listening survey's responses and coverage, when its findings are due, and
-    the reel the report offers as reaching young people."""
+    """The youth listening survey's responses and coverage, what the Plan progress report
+    says of the project (`deliverable`: its row, listed as completed with 'Insights and
+    analysis delivered during Q4 2022-23'; None when no report public by the meeting
+    lists it), and the reel the report offers as reaching young people."""
     responses = ctx.latest(YOUTH_SURVEY_RESPONSES)
     subject = None if responses is None else responses["subject"]
     return {
@@ -171,9 +186,16 @@ def young_people(ctx: Briefing) -> dict:
         "areas": ctx.latest("youth_listening_csp_areas", subject) if subject else None,
         "survey": ctx.survey(subject) if subject else None,
         "csp_count": len(ctx.data.table("csp_areas")),
-        "insights": ctx.expected("youth_listening_insights"),
+        "deliverable": _deliverable(ctx, YOUTH_LISTENING_DELIVERABLE),
         "reel": ctx.latest("comms_footprints_reel_views"),
     }
+
+
+def _deliverable(ctx: Briefing, name: str) -> dict | None:
+    """The latest progress report's row for one Plan deliverable (None when not listed)."""
+    rows = ctx.data.table("deliverables")
+    rows = rows[rows["deliverable"] == name]
+    return None if rows.empty else rows.iloc[-1].to_dict()
 
 
 # ----- the page: evidence sections and the note --------------------------------------------
@@ -222,9 +244,11 @@ def drafted(ctx: Briefing, facts: dict[str, dict]) -> tuple[list, list]:
     survey = facts["precept_survey"]
     duty_rows = facts["duties"]["duties"].to_dict("records")
     weak = [row for row in duty_rows if row["strength"] != "direct"]
-    asked = ctx.data.table("questions")
-    # The minutes record the question about a stated fall, and its answer, where the fall is printed.
-    answer = asked[asked["section"] == survey["fall"]["section"]].to_dict("records") if survey["fall"] else []
+    said = ctx.data.table("statements")
+    # The answer to a stated fall is the statement printed where the fall is (the same minute).
+    answer = (
+        said[(said["briefing"] == ctx.kind) & (said["section"] == survey["fall"]["section"])].to_dict("records") if survey["fall"] else []
+    )
     reach_rows = facts["reach"]["reach"].to_dict("records") if len(facts["reach"]["reach"]) else []
     subscribers = next((row for row in reach_rows if row["measure_key"] == NEWSLETTER_SUBSCRIBERS), None)
     district = next((row for row in facts["outputs"]["outputs"].to_dict("records") if row["measure_key"] == DISTRICT_DAYS), None)
@@ -254,7 +278,7 @@ def drafted(ctx: Briefing, facts: dict[str, dict]) -> tuple[list, list]:
             )
         )
         enquiries.append(ctx.draft_line("enquiry", "survey", 0, cites, responses=survey["responses"], fall=survey["fall"], role="finance"))
-        if survey["fall"] and not survey["earlier"]:
+        if survey["fall"]:
             requests.append(ctx.draft_line("request", "earlier-survey", 2, [survey["fall"]], fall=survey["fall"]))
     if weak:
         issues.append(
@@ -277,13 +301,20 @@ def drafted(ctx: Briefing, facts: dict[str, dict]) -> tuple[list, list]:
         enquiries.append(ctx.draft_line("enquiry", "accountability", 0, [district], district=district, role="accountability"))
     if youth["responses"]:
         enquiries.append(
-            ctx.draft_line("enquiry", "young-people", 0, [youth["responses"]], responses=youth["responses"], role="engagement")
+            ctx.draft_line(
+                "enquiry",
+                "young-people",
+                0,
+                [youth["responses"]] + ([youth["deliverable"]] if youth["deliverable"] else []),
+                responses=youth["responses"],
+                deliverable=youth["deliverable"],
+                role="engagement",
+            )
         )
     if website:
         issues.append(ctx.draft_line("key_issue", "website", 4, website["rows"], rows=website["rows"], whose="paper", evidence="website"))
         enquiries.append(ctx.draft_line("enquiry", "website", 0, website["rows"], rows=website["rows"], role="engagement"))
     if subscribers is not None:
-        issues.append(ctx.draft_line("key_issue", "newsletter", 5, [subscribers], row=subscribers, whose="report", evidence="reach"))
         if not subscribers["direction"]:
             requests.append(ctx.draft_line("request", "newsletter-growth", 3, [subscribers], row=subscribers))
     team = facts["team"]
@@ -293,4 +324,4 @@ def drafted(ctx: Briefing, facts: dict[str, dict]) -> tuple[list, list]:
     ranked = sorted(enquiries, key=lambda line: ENQUIRY_RANKING.index(line.line_id))
     enquiries = [replace(line, rank=n) for n, line in enumerate(ranked, start=1)]
     options = [ctx.option("note"), ctx.option("recommend"), ctx.option("report_back")]
-    return issues[:5] + enquiries + requests, options
+    return issues + enquiries + requests, options

@@ -205,6 +205,8 @@ class Briefing:
 
     def note_section(self) -> words.Section:
         """The note, rendered: the five-minute briefing at the top of the page."""
+        if self.note is None:
+            raise RuntimeError("the page has not been planned: run the cell with briefing.plan(note, sections) first")
         return self.render("shared/note", note=self.note)
 
     def section(self, name: str) -> words.Section:

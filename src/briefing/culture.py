@@ -10,6 +10,7 @@ reading or a new measure of a topic appears with no change here.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from itertools import zip_longest
 
 import pandas as pd
@@ -161,12 +162,14 @@ def word_sources(b: Briefing) -> dict:
 
 
 def blockers(b: Briefing) -> pd.DataFrame:
-    """The blockers staff raised, in the order printed."""
+    """The phrases the appendix's unheaded slide prints after the roadshows slide, in the
+    order printed (read as blockers raised at the roadshows: our reading, not the paper's)."""
     return b.data.table("culture_blockers").reset_index(drop=True)
 
 
 def impact_measures(b: Briefing) -> pd.DataFrame:
-    """The proposed measures of impact, with `baseline_given` as a plain bool."""
+    """The proxies the report says are being considered to measure impact (each once), with
+    `baseline_given` as a plain bool."""
     frame = b.data.table("impact_measures").reset_index(drop=True)
     return frame.assign(baseline_given=frame["baseline_given"].fillna(False).astype(bool))
 
@@ -234,3 +237,188 @@ def representation_arithmetic(b: Briefing) -> dict | None:
         "calculated": round(calculated, 1),
         "differs": abs(calculated - printed["value"]) > ARITHMETIC_TOLERANCE_POINTS,
     }
+
+
+# ----- the page: evidence sections and the note --------------------------------------------
+
+BME_OFFICERS = "bme_officers_pct"
+COUNTY_BME_POPULATION = "county_bme_population_pct"
+CHAMPION = "culture-champion"
+PIN_DOWN = "culture-impact-pin-down"
+PROXIES = "culture-impact-proxies"
+PLAN_THEME = "culture-plan-theme"
+LIFE_BALANCE_THEMES = "culture-commitment-themes"
+ROADSHOW_AIMS = "culture-blockers-our-reading"  # our reading of the unheaded slide, citing the roadshows slide and its aims
+COMPLETED_BY = "presentation"  # the timeline event at which the Plan report counts the statement done
+
+# Lines of enquiry in the order they are ranked when drafted: how the Commissioner will
+# know the statement changed anything, then the evidence offered that culture is improving,
+# what is done about the blockers, what the workshops changed, the Culture Champion's
+# findings, and the make-up of the workforce against the Plan's aim.
+ENQUIRY_RANKING = ("impact", "improving", "blockers", "workshops", "champion", "representation")
+
+
+def statement(frame: pd.DataFrame, statement_id: str) -> dict | None:
+    """One statement of a topic's frame by its id (None when the papers do not make it)."""
+    found = frame[frame["statement_id"] == statement_id] if len(frame) else frame
+    return None if found.empty else found.iloc[0].to_dict()
+
+
+def life_balance(blocker_rows: pd.DataFrame, commitments: pd.DataFrame) -> dict | None:
+    """The statement's own theme that names a blocker staff raised ('life balance'): the
+    blocker and the commitment row, or None when no blocker is also a theme."""
+    themes = statement(commitments, LIFE_BALANCE_THEMES)
+    if themes is None:
+        return None
+    for row in blocker_rows.to_dict("records"):
+        if row["blocker"].lower() in themes["text"].lower():
+            return {"blocker": row, "theme": themes}
+    return None
+
+
+def sections(ctx: Briefing) -> dict[str, dict]:
+    """The facts of each evidence section, keyed by template, in the order the page shows them."""
+    engaged = ctx.latest(STAFF_ENGAGED)
+    events = timeline(ctx)
+    score_frame = scores(ctx)
+    summary = score_summary(score_frame)
+    check = latest_check(ctx)
+    changes = word_changes(ctx)
+    blocker_rows = blockers(ctx)
+    commitments = ctx.statements("commitments")
+    impact = ctx.statements("impact")
+    said_of_blockers = ctx.statements("blockers")
+    embedding = ctx.statements("embedding")
+    frame = representation(ctx)
+    engagement = ctx.trends("engagement")
+    return {
+        "commitments": {"background": ctx.statements("background"), "commitments": commitments, "claims": ctx.statements("claims")},
+        "timeline": {
+            "events": events,
+            "chart": timeline_chart(events) if len(events) else None,
+            "launches": launches(events),
+            "check": check,
+        },
+        "engagement": {
+            "engaged": engaged,
+            "others": engagement[engagement["measure_key"] != STAFF_ENGAGED] if len(engagement) else engagement,
+            "statements": ctx.statements("engagement"),
+        },
+        "scores": {
+            "scores": score_frame,
+            "summary": summary,
+            "chart": scores_chart(score_frame, summary) if summary else None,
+            "statements": ctx.statements("workshops"),
+        },
+        "embedding": {"statements": embedding, "champion": statement(embedding, CHAMPION)},
+        "words": {
+            "changes": changes,
+            "table": word_table(changes),
+            "first_rows": word_sources(ctx),
+            "check": check,
+            "statements": ctx.statements("words"),
+        },
+        "blockers": {
+            "blockers": blocker_rows,
+            "statements": said_of_blockers,
+            "aims": statement(said_of_blockers, ROADSHOW_AIMS),
+            "life_balance": life_balance(blocker_rows, commitments),
+        },
+        "impact": {"measures": impact_measures(ctx), "statements": impact, "admission": statement(impact, PIN_DOWN)},
+        "check": {"check": check, "statements": ctx.statements("check")},
+        "representation": {
+            "readings": frame,
+            "age": representation_age(ctx, frame),
+            "arithmetic": representation_arithmetic(ctx),
+            "statements": ctx.statements("positive action"),
+        },
+        "shared/dated": {"dated": ctx.dated_readings()},
+        "shared/since_last": {"fresh": ctx.new_since_last()},
+        "shared/actions": {"facts": ctx.actions()},
+    }
+
+
+def drafted(ctx: Briefing, facts: dict[str, dict]) -> tuple[list, list]:
+    """The culture note's lines drafted from the evidence's facts, and the Panel's options:
+    key issues, ranked lines of enquiry and data requests (words in
+    templates/briefings/culture/note.html.j2). `Briefing.assemble_note` applies the
+    officer's rows to them. Each line is drafted only when the facts that prompt it exist."""
+    engaged = facts["engagement"]["engaged"]
+    check = facts["check"]["check"]
+    summary = facts["scores"]["summary"]
+    champion = facts["embedding"]["champion"]
+    blocker_rows = facts["blockers"]["blockers"].to_dict("records")
+    aims = facts["blockers"]["aims"]
+    measures = facts["impact"]["measures"].to_dict("records")
+    impact = facts["impact"]["statements"]
+    proxies, admission = statement(impact, PROXIES), facts["impact"]["admission"]
+    no_baseline = [row for row in measures if not row["baseline_given"]]
+    plan = statement(facts["commitments"]["background"], PLAN_THEME)
+    events = facts["timeline"]["events"].to_dict("records")
+    completed = next((row for row in events if row["event"] == COMPLETED_BY), None)
+    readings = facts["representation"]["readings"].to_dict("records")
+    officers = next((row for row in readings if row["measure_key"] == BME_OFFICERS), None)
+    county = next((row for row in readings if row["measure_key"] == COUNTY_BME_POPULATION), None)
+    age = facts["representation"]["age"]
+
+    issues, enquiries, requests = [], [], []
+    if check:
+        cites = ([engaged] if engaged else []) + [check]
+        issues.append(ctx.draft_line("key_issue", "improving", 2, cites, engaged=engaged, check=check, whose="report", evidence="check"))
+        enquiries.append(ctx.draft_line("enquiry", "improving", 0, [check], check=check, role="accountability"))
+        requests.append(ctx.draft_line("request", "check-count", 1, [check], check=check))
+    if measures:
+        cites = [proxies or measures[0]] + no_baseline[:1]
+        issues.append(
+            ctx.draft_line(
+                "key_issue",
+                "proxies",
+                1,
+                cites,
+                measures=measures,
+                no_baseline=no_baseline,
+                whose="report",
+                evidence="impact",
+            )
+        )
+        cites = [row for row in (plan, completed, admission or proxies or measures[0]) if row]
+        enquiries.append(
+            ctx.draft_line(
+                "enquiry",
+                "impact",
+                0,
+                cites,
+                plan=plan,
+                completed=completed,
+                no_baseline=no_baseline,
+                admission=admission,
+                role="accountability",
+            )
+        )
+    if blocker_rows:
+        cites = [blocker_rows[0]] + ([aims] if aims else [])
+        issues.append(ctx.draft_line("key_issue", "blockers", 3, cites, rows=blocker_rows, aims=aims, whose="reading", evidence="blockers"))
+        enquiries.append(ctx.draft_line("enquiry", "blockers", 0, [blocker_rows[0]], rows=blocker_rows, role="accountability"))
+    if summary:
+        enquiries.append(ctx.draft_line("enquiry", "workshops", 0, [summary["lowest"]], summary=summary, role="accountability"))
+        if not summary["scale_stated"]:
+            requests.append(ctx.draft_line("request", "score-scale", 2, [summary["lowest"]], summary=summary))
+    if champion:
+        enquiries.append(ctx.draft_line("enquiry", "champion", 0, [champion], champion=champion, role="accountability"))
+    if officers:
+        cites = [officers] + ([county] if county else [])
+        issues.append(
+            ctx.draft_line(
+                "key_issue", "representation", 4, cites, officers=officers, county=county, age=age, whose="paper", evidence="representation"
+            )
+        )
+        enquiries.append(
+            ctx.draft_line("enquiry", "representation", 0, cites + ([plan] if plan else []), officers=officers, plan=plan, role="plan")
+        )
+        if age:
+            requests.append(ctx.draft_line("request", "representation-now", 3, [officers], officers=officers))
+
+    ranked = sorted(enquiries, key=lambda line: ENQUIRY_RANKING.index(line.line_id))
+    enquiries = [replace(line, rank=n) for n, line in enumerate(ranked, start=1)]
+    options = [ctx.option("note"), ctx.option("recommend"), ctx.option("report_back")]
+    return issues[:5] + enquiries[:6] + requests, options

@@ -161,7 +161,7 @@ def period_text(start, end, precision: str | None = "month") -> str:
 
 def when_text(reading) -> str:
     """When a reading is from, as its paper gives it: 'in 2022/23', 'as at February 2023',
-    'in the paper of 23 January 2020', 'in the paper of about October 2017 (undated)'."""
+    'as reported in the paper of 23 January 2020', 'as reported in the paper of October 2017 or later (undated)'."""
     if reading.get("reading") == "period":
         return "in " + period_text(reading["period_start"], reading["period_end"], reading.get("date_precision"))
     if not missing(reading.get("as_at")):
@@ -170,15 +170,24 @@ def when_text(reading) -> str:
 
 
 def paper_date_text(value, estimated: bool = False) -> str:
-    """A paper's date; an estimated one says so and is given to the month only."""
+    """A paper's date; an undated paper's is the earliest month the evidence allows, and says
+    so: 'October 2017 or later (undated)'."""
     if estimated:
-        return f"about {date_text(value, 'month')} (the paper is undated)"
+        return f"{date_text(value, 'month')} or later (undated)"
     return date_text(value, "day")
 
 
 def short_when(reading) -> str:
-    """A reading's period or date in few words, for a table cell or chart label."""
-    return re.sub(r"^(as reported in the paper of|in|as at) ", "", when_text(reading))
+    """A reading's period or date in few words, for a table cell or chart label: '2022/23',
+    'February 2023'. A reading the paper gives no date for keeps 'as reported in the paper
+    of ...': the paper's date alone would read as the figure's own."""
+    return re.sub(r"^(in|as at) ", "", when_text(reading))
+
+
+def dated_label(reading) -> str:
+    """The date on a reading's 'Dated' label: its period or date, or 'paper of 23 January
+    2020' where the paper gives the figure no date of its own."""
+    return re.sub(r"^as reported in the paper of ", "paper of ", short_when(reading))
 
 
 # ----- lists and words -------------------------------------------------------------------------
@@ -254,6 +263,7 @@ def environment():
         period=period_text,
         when=when_text,
         short_when=short_when,
+        dated_label=dated_label,
         paper_date=paper_date_text,
         and_list=and_list,
         or_list=lambda items: and_list(items, style="or"),

@@ -201,6 +201,51 @@ def test_no_sideways_scroll_on_a_phone(browser, page_file, page_name, width):
     )
 
 
+# --------------------------------------------------------------------------- the note first
+
+
+def test_on_a_phone_the_title_and_first_key_issue_are_on_the_first_screen(browser, page_file, page_name):
+    if not _is_briefing(page_name):
+        pytest.skip("index pages have no note")
+    opened = open_offline(browser, page_file, viewport={"width": 390, "height": 844})
+    try:
+        boxes = opened.page.evaluate(
+            """() => {
+                const box = s => { const e = document.querySelector(s); return e ? e.getBoundingClientRect().bottom : null; };
+                return {title: box('h1'), issue: box('.key-issues > li')};
+            }"""
+        )
+    finally:
+        opened.context.close()
+    assert boxes["title"] is not None and boxes["title"] <= 844, f"{page_name}: the title ends at {boxes['title']}px"
+    assert boxes["issue"] is not None and boxes["issue"] <= 844, (
+        f"{page_name}: the first key issue ends at {boxes['issue']}px, below the first screen"
+    )
+
+
+def test_printed_on_a4_the_note_fills_at_most_two_pages(browser, page_file, page_name):
+    if not _is_briefing(page_name):
+        pytest.skip("index pages have no note")
+    opened = open_offline(browser, page_file, media="print")
+    try:
+        page = opened.page
+        breaks = page.evaluate("() => getComputedStyle(document.getElementById('evidence')).breakBefore")
+        # The note alone: everything from the evidence on (and the footer) removed.
+        page.evaluate(
+            """() => {
+                const start = document.getElementById('evidence').closest('.cell') || document.getElementById('evidence');
+                let node = start;
+                while (node) { const next = node.nextSibling; node.remove(); node = next; }
+                document.querySelectorAll('footer').forEach(f => f.remove());
+            }"""
+        )
+        pages = _pdf_page_count(page.pdf(format="A4", print_background=True))
+    finally:
+        opened.context.close()
+    assert breaks == "page", f"{page_name}: the evidence does not start on a new printed page"
+    assert 1 <= pages <= 2, f"{page_name}: the note prints on {pages} A4 pages"
+
+
 # --------------------------------------------------------------------------- print
 
 
@@ -327,13 +372,13 @@ def test_contents_links_resolve(visit, page_name):
         pytest.skip("index pages have no contents list")
     links = visit.page.evaluate(
         """() => {
-            const navs = [...document.querySelectorAll('nav[aria-label="Contents"]')];
+            const navs = [...document.querySelectorAll('nav.contents')];
             if (navs.length !== 1) return {navs: navs.length};
             const hrefs = [...navs[0].querySelectorAll('a')].map(a => a.getAttribute('href'));
             return {navs: 1, hrefs, missing: hrefs.filter(h => !h || !h.startsWith('#') || !document.getElementById(decodeURIComponent(h.slice(1))))};
         }"""
     )
-    assert links["navs"] == 1, f'{page_name}: {links["navs"]} <nav aria-label="Contents"> (want one)'
+    assert links["navs"] == 1, f'{page_name}: {links["navs"]} <nav class="contents"> (want one)'
     assert links["hrefs"], f"{page_name}: the contents list is empty"
     assert not links["missing"], f"{page_name}: contents links with no target on the page: {links['missing']}"
 
