@@ -360,6 +360,8 @@ def test_incremental_build_after_each_dataset_edit_matches_a_forced_build(paths,
     try:
         build(incremental, [INCREMENTAL_MEETING], jobs=1, warm=warm_incremental)
         for dataset in load_dictionary(incremental.dictionary).datasets.values():
+            if dataset.may_be_empty and len((incremental.data / dataset.file).read_text(encoding="utf-8").splitlines()) < 2:
+                continue  # an empty dataset (the officer's note lines) has no value to revise
             revise_one_value(incremental.data, dataset, INCREMENTAL_MEETING)
             report = build(incremental, [INCREMENTAL_MEETING], jobs=1, warm=warm_incremental)
             re_executed[dataset.name] = bool(report.built)
