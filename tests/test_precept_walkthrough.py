@@ -266,7 +266,7 @@ def test_the_page_never_says_the_papers_lack_the_proposal(workbook):
     page = workbook["pages"][FIRST]
     text = visible_text(page)
     assert "Draft" not in text
-    assert "holds the Commissioner's proposed" not in text
+    assert "holds the Commissioner's proposed" not in text and "precept is not in the papers" not in text
     assert "The proposed 2024/25 precept and its Band D amount" not in text
     assert "Band D precept" not in section(page, "proposal").split("give no 2024/25 figure for")[-1]
     assert re.search(r"notifies the Panel of the proposed precept By 1 February 2024 22 January 2024 \[\d+\] On time", text)
