@@ -344,9 +344,8 @@ t = {"start": time.perf_counter()}
 args = json.loads(sys.argv[1])
 import nbformat
 from nbformat.v4 import new_code_cell, new_output
-from briefing.build import FOOTER
+from briefing.labels import briefing_page
 from briefing.config import Paths
-from briefing.context import BODY, BRIEFING_TITLES
 from briefing.datasets import load_data
 from briefing.words import date_text as long_date
 from briefing.pages import meeting_index, site_index
@@ -409,8 +408,7 @@ for day in args["dates"]:
         kept = paths.executed / day / f"{kind}.ipynb"
         kept.parent.mkdir(parents=True, exist_ok=True)
         nbformat.write(notebook, str(kept))
-        day_text = long_date(day)
-        page = {"title": f"{BRIEFING_TITLES[kind]}: {day_text} — {BODY}", "meeting_label": f"Meeting of {day_text}", "footer": FOOTER}
+        page = briefing_page(day, kind)
         html = render_notebook(notebook, page)
         target = os.path.join(output, day, f"{kind}.html")
         os.makedirs(os.path.dirname(target), exist_ok=True)

@@ -345,16 +345,16 @@ def test_readings_give_the_same_trend_as_the_topic_module(briefing):
     )
 
 
-def test_the_circulated_page_is_no_longer_than_the_comms_page(paths):
+def test_the_circulated_page_is_no_longer_than_the_comms_page(pack):
     minutes = {}
     for kind in ("comms", "communities"):
-        page = (paths.briefings / MEETING / f"{kind}.html").read_text(encoding="utf-8")
+        page = (pack.briefings / MEETING / f"{kind}.html").read_text(encoding="utf-8")
         minutes[kind] = int(re.search(r"Reading time: about (\d+) minute", page).group(1))
     assert minutes["communities"] <= minutes["comms"]
 
 
-def test_the_circulated_page_carries_no_internal_wording(paths):
-    page = text_of((paths.briefings / MEETING / "communities.html").read_text(encoding="utf-8"))
+def test_the_circulated_page_carries_no_internal_wording(pack):
+    page = text_of((pack.briefings / MEETING / "communities.html").read_text(encoding="utf-8"))
     for internal in ("extracted text", "Not stated in the papers", "Councils and the Commissioner bid", "pcp-20", "figure_id", "12 of 43"):
         assert internal not in page
     assert "February 2023" in page and "28 Feb" not in page

@@ -1,11 +1,12 @@
 """Loading the datasets under data/: raw text for validation, typed frames for briefings.
 
-Loaders only read; nothing here writes. A briefing "as of" a date sees only rows whose
-`public_date` is on or before that date (the rule in docs/data-dictionary.md).
+Loaders only read data. A briefing "as of" a date sees only rows whose `public_date` is on
+or before that date (the rule in docs/data-dictionary.md).
 
-Every read through `Data` is recorded in this process's read-set: which table, as of which
-date, and a fingerprint of exactly the rows and columns returned. A build asks each kernel
-for its read-set after the notebook ran (`save_read_set`) and later re-executes the
+Every read through `Data` is recorded in its `ReadLog`: which table, as of which date, and
+a fingerprint of exactly the rows and columns returned. A build starts each kernel with
+BRIEFING_READ_SET naming a file, so the log of the data its notebook loads is written
+there as it reads; the build keeps it as the briefing's read-set and later re-executes the
 briefing only when one of those reads would now return something different
 (`changed_reads`), so an edit to rows a briefing never sees does not rebuild it.
 """
@@ -15,6 +16,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import json
+import os
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -98,9 +100,43 @@ def frame_fingerprint(frame: pd.DataFrame) -> str:
     return digest.hexdigest()
 
 
-# What this process has read through `Data`: read name -> fingerprint of what it returned.
-# A kernel runs one notebook, so this is that notebook's read-set.
-_READ_SET: dict[str, str] = {}
+# The environment variable a build sets in each kernel: the file its notebook's reads go to.
+READ_SET_VARIABLE = "BRIEFING_READ_SET"
+
+
+class ReadLog:
+    """The reads made through the `Data` of one `load_data`: read -> fingerprint of its answer.
+
+    With a `path`, each new read is also appended to that file as one line of JSON, so
+    the build can collect a kernel's read-set once its notebook has run.
+    """
+
+    def __init__(self, path: str | Path | None = None):
+        self.path = Path(path) if path else None
+        self.reads: dict[str, str] = {}
+
+    @classmethod
+    def from_environment(cls) -> ReadLog:
+        """A log written to the file named by BRIEFING_READ_SET, when a build set it."""
+        return cls(os.environ.get(READ_SET_VARIABLE) or None)
+
+    def record(self, read: str, answer) -> None:
+        """Note that `read` returned `answer` (the first answer counts)."""
+        if read in self.reads:
+            return
+        self.reads[read] = fingerprint = _answer_fingerprint(answer)
+        if self.path is not None:
+            with open(self.path, "a", encoding="utf-8") as handle:
+                handle.write(json.dumps([read, fingerprint]) + "\n")
+
+
+def read_log_file(path: str | Path) -> dict[str, str]:
+    """The read-set written to `path` by a `ReadLog` (read -> fingerprint), sorted."""
+    reads: dict[str, str] = {}
+    for line in Path(path).read_text(encoding="utf-8").splitlines():
+        read, fingerprint = json.loads(line)
+        reads.setdefault(read, fingerprint)
+    return dict(sorted(reads.items()))
 
 
 def _read_name(kind: str, name: str = "", as_of: date | None = None) -> str:
@@ -110,13 +146,14 @@ def _read_name(kind: str, name: str = "", as_of: date | None = None) -> str:
 class Data:
     """All datasets as typed DataFrames, optionally cut to what was public on a date.
 
-    Each read is recorded in this process's read-set (see the module docstring).
+    Each read is recorded in `log` (see the module docstring); cuts of one Data share it.
     """
 
-    def __init__(self, tables: dict[str, pd.DataFrame], dictionary: Dictionary, as_of: date | None = None):
+    def __init__(self, tables: dict[str, pd.DataFrame], dictionary: Dictionary, as_of: date | None = None, log: ReadLog | None = None):
         self._tables = tables
         self._dictionary = dictionary
         self.as_of = as_of
+        self.log = log if log is not None else ReadLog()
 
     def __getattr__(self, name: str) -> pd.DataFrame:
         if name.startswith("_"):
@@ -157,8 +194,7 @@ class Data:
         raise ValueError(f"unknown read {read}")
 
     def _record(self, read: str, answer) -> None:
-        if read not in _READ_SET:
-            _READ_SET[read] = _answer_fingerprint(answer)
+        self.log.record(read, answer)
 
     def table(self, name: str) -> pd.DataFrame:
         """One dataset, cut to rows public on or before `as_of` when it is set."""
@@ -184,7 +220,7 @@ class Data:
 
     def cut(self, as_of: date | None) -> Data:
         """The same data seen as of another date."""
-        return Data(self._tables, self._dictionary, as_of)
+        return Data(self._tables, self._dictionary, as_of, self.log)
 
     @property
     def names(self) -> list[str]:
@@ -208,16 +244,6 @@ def _answer_fingerprint(answer) -> str:
     return hashlib.sha256(repr(answer).encode()).hexdigest()
 
 
-def read_set() -> dict[str, str]:
-    """Everything this process has read through `Data`: read -> fingerprint of its answer."""
-    return dict(sorted(_READ_SET.items()))
-
-
-def save_read_set(path: str | Path) -> None:
-    """Write this process's read-set as JSON (a build calls this in each kernel after its notebook)."""
-    Path(path).write_text(json.dumps(read_set(), indent=0, sort_keys=True), encoding="utf-8")
-
-
 def changed_reads(data: Data, reads: dict[str, str]) -> list[str]:
     """The recorded reads that would now return something different, in words."""
     changed = []
@@ -238,8 +264,11 @@ def describe_read(read: str) -> str:
     return f"{subject} as of {as_of}" if as_of else subject
 
 
-def load_data(paths: Paths, as_of: date | None = None) -> Data:
-    """Read every dataset as typed frames (no validation: see briefing.validation)."""
+def load_data(paths: Paths, as_of: date | None = None, log: ReadLog | None = None) -> Data:
+    """Read every dataset as typed frames (no validation: see briefing.validation).
+
+    Reads are recorded in `log`, by default one written where a build asked (`ReadLog.from_environment`).
+    """
     dictionary = load_dictionary(paths.dictionary)
     tables = {}
     for name, dataset in dictionary.datasets.items():
@@ -250,4 +279,4 @@ def load_data(paths: Paths, as_of: date | None = None) -> Data:
         # briefing, topic, name and unit, declared once in measures.csv.
         figures = tables["figures"]
         tables["figures"] = figures.merge(tables["measures"], on="measure_key", how="left", validate="many_to_one").set_axis(figures.index)
-    return Data(tables, dictionary, as_of)
+    return Data(tables, dictionary, as_of, log if log is not None else ReadLog.from_environment())

@@ -22,7 +22,6 @@ import hashlib
 import json
 import logging
 import os
-import threading
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -320,7 +319,7 @@ class Engine:
     """Great Expectations, imported and set up once: one ephemeral context, one data source.
 
     A one-shot build makes one per run; `briefing preview` keeps one for its whole life
-    (`kept_engine`), so a save pays neither the import nor the set-up again.
+    (`briefing.execute.Warm`), so a save pays neither the import nor the set-up again.
     """
 
     def __init__(self):
@@ -372,18 +371,6 @@ class Engine:
         if typed_suite.expectations and len(frame):
             failures += _stacked_failures(self.runner.run(coerce(frame, stacked), typed_suite), owners, tables)
         return failures
-
-
-_kept: dict[str, Engine] = {}
-_kept_lock = threading.Lock()
-
-
-def kept_engine() -> Engine:
-    """The engine this process keeps (created on first use): for long-running processes."""
-    with _kept_lock:
-        if "engine" not in _kept:
-            _kept["engine"] = Engine()
-        return _kept["engine"]
 
 
 def dataset_key(

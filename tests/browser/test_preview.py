@@ -24,7 +24,7 @@ REBUILD_TIMEOUT_SECONDS = 180
 def running_preview(paths, tmp_path):
     """Preview of a writable copy of the project: built once, served on a free port, watching."""
     from briefing import preview
-    from briefing.build import Warm
+    from briefing.execute import Warm
 
     for name in ("notebooks", "params", "data"):
         shutil.copytree(getattr(paths, name), tmp_path / name, ignore=shutil.ignore_patterns(".ipynb_checkpoints"))
