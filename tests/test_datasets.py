@@ -69,3 +69,28 @@ def test_separate_loads_keep_separate_logs(paths):
     first, second = load_data(paths, log=ReadLog()), load_data(paths, log=ReadLog())
     first.table("surveys")
     assert second.log.reads == {}
+
+
+def test_a_read_of_some_rows_changes_only_when_those_rows_change(paths):
+    """Read-sets per row: a briefing that reads its own figures is not re-executed for an
+    edit to another briefing's figure, and is for an edit to its own."""
+    everything = load_data(paths, log=ReadLog())
+    as_of = date(2023, 3, 15)
+    comms = everything.cut(as_of).rows("figures", briefing="comms")
+    culture = everything.cut(as_of).rows("figures", briefing="culture")
+    assert len(comms) and len(culture) and set(comms["briefing"]) == {"comms"}
+    reads = everything.log.reads
+    tables = dict(everything._tables)
+    figures = tables["figures"].copy()
+    one_comms_row = comms.index[0]
+    figures.loc[one_comms_row, "note"] = "reworded"
+    changed = changed_reads(Data({**tables, "figures": figures}, everything._dictionary), reads)
+    assert changed == ["figures where briefing is comms as of 2023-03-15"]
+
+
+def test_rows_may_be_chosen_by_several_values(paths):
+    data = load_data(paths, log=ReadLog())
+    keys = list(data.unfiltered("figures")["measure_key"].drop_duplicates()[:2])
+    chosen = data.rows("figures", measure_key=keys)
+    assert set(chosen["measure_key"]) == set(keys)
+    assert [datasets.describe_read(read) for read in data.log.reads][-1] == f"figures where measure_key is {keys}"

@@ -139,8 +139,21 @@ def read_log_file(path: str | Path) -> dict[str, str]:
     return dict(sorted(reads.items()))
 
 
-def _read_name(kind: str, name: str = "", as_of: date | None = None) -> str:
-    return json.dumps([kind, name, as_of.isoformat() if as_of else None])
+def _read_name(kind: str, name: str = "", as_of: date | None = None, where: dict | None = None) -> str:
+    read = [kind, name, as_of.isoformat() if as_of else None]
+    return json.dumps(read + [where] if where else read, sort_keys=True)
+
+
+def _parse_read(read: str) -> tuple[str, str, str | None, dict]:
+    kind, name, as_of, *where = json.loads(read)
+    return kind, name, as_of, (where[0] if where else {})
+
+
+def _matching(frame: pd.DataFrame, where: dict) -> pd.DataFrame:
+    """The rows of `frame` whose columns hold the values in `where` (a list: any of them)."""
+    for column, value in where.items():
+        frame = frame[frame[column].isin(value if isinstance(value, list) else [value])]
+    return frame
 
 
 class Data:
@@ -181,10 +194,12 @@ class Data:
 
     def _answer(self, read: str):
         """What `read` returns from this data (without recording it)."""
-        kind, name, as_of = json.loads(read)
+        kind, name, as_of, where = _parse_read(read)
         day = date.fromisoformat(as_of) if as_of else None
         if kind == "table":
             return self._cut_rows(name, day)
+        if kind == "rows":
+            return _matching(self._cut_rows(name, day), where)
         if kind == "latest public_date":
             return self._latest_public_date(day)
         if kind == "names":
@@ -201,6 +216,18 @@ class Data:
         frame = self._cut_rows(name, self.as_of)
         self._record(_read_name("table", name, self.as_of if "public_date" in frame.columns else None), frame)
         return frame
+
+    def rows(self, name: str, **where) -> pd.DataFrame:
+        """The rows of one dataset whose columns hold the given values, cut to `as_of` when
+        it is set: `rows("figures", briefing="comms")`, `rows("figures", measure_key=[a, b])`.
+
+        Recorded as a read of those rows alone, so a briefing that reads its own rows this
+        way is not re-executed when another briefing's rows change.
+        """
+        frame = self._cut_rows(name, self.as_of)
+        selected = _matching(frame, where)
+        self._record(_read_name("rows", name, self.as_of if "public_date" in frame.columns else None, where), selected)
+        return selected
 
     def unfiltered(self, name: str) -> pd.DataFrame:
         """One dataset with every row, whatever `as_of` is."""
@@ -258,9 +285,11 @@ def changed_reads(data: Data, reads: dict[str, str]) -> list[str]:
 
 
 def describe_read(read: str) -> str:
-    """A read in words: 'figures as of 2023-03-15'."""
-    kind, name, as_of = json.loads(read)
-    subject = name if kind == "table" else kind
+    """A read in words: 'figures as of 2023-03-15', 'figures where briefing is comms as of 2023-03-15'."""
+    kind, name, as_of, where = _parse_read(read)
+    subject = name if kind in ("table", "rows") else kind
+    if where:
+        subject += " where " + " and ".join(f"{column} is {value}" for column, value in where.items())
     return f"{subject} as of {as_of}" if as_of else subject
 
 
