@@ -232,11 +232,6 @@ def serve(paths: Paths, dates: list[str] | None, port: int) -> None:
         warm.close()
 
 
-def make_server(paths: Paths, port: int, reloads: Reloads) -> ThreadingHTTPServer:
-    """The preview's HTTP server on 127.0.0.1:`port` (0 picks a free port)."""
-    return open_server(paths, port, reloads)
-
-
 def preview_page(page: str, nonce: str) -> str:
     """A page as preview serves it: the reload script added, and the page's policy widened
     only to run that one script (by nonce) and to reach this server for the events."""

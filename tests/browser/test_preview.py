@@ -47,7 +47,7 @@ def running_preview(paths, tmp_path):
     try:
         first = preview.rebuild(local, [MEETING], warm, reloads)
         assert f"rebuilt {MEETING} precept" in first, first
-        server = preview.make_server(local, 0, reloads)
+        server = preview.open_server(local, 0, reloads)
         threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.1}, daemon=True).start()
         watcher = threading.Thread(target=preview.watch, args=(local, [MEETING], stop, lines.put, warm, reloads), daemon=True)
         watcher.start()
