@@ -128,7 +128,9 @@ def keep_read_set(log: Path, target: Path) -> None:
     """Keep the reads the kernel's notebook made as `target` (JSON). Without a read-set the
     page is rebuilt on any data change, so a missing one only costs time later."""
     try:
-        target.write_text(json.dumps(read_log_file(log), indent=0, sort_keys=True), encoding="utf-8")
+        # No file: the notebook read no data through `Data`, so no data change concerns it.
+        reads = read_log_file(log) if log.exists() else {}
+        target.write_text(json.dumps(reads, indent=0, sort_keys=True), encoding="utf-8")
     except (OSError, ValueError):
         target.unlink(missing_ok=True)
 
