@@ -22,7 +22,6 @@ from briefing.config import Paths
 from briefing.datacheck import validate_stage
 from briefing.errors import BriefingError, KernelDiedError, NotebookError
 from briefing.logs import FILE_ONLY, build_log
-from briefing.params import load_all_params, load_params
 from briefing.plan import Inputs, Job
 from briefing.progress import LogProgress, Progress
 from briefing.publish import BuildLock, PageSet, check_writable
@@ -81,6 +80,9 @@ def build(
         progress.done("build", "nothing changed since the last build; no kernel started")
         report.seconds = time.perf_counter() - started
         return report
+
+    # Imported once a build has work to do: pydantic is most of a no-op rebuild's start-up.
+    from briefing.params import load_all_params, load_params
 
     progress.stage("params", "Checking parameters")
     all_params = load_all_params(paths.params)
