@@ -615,7 +615,8 @@ def notebook_edit(root: Path) -> Edit:
     notebook = json.loads(original)
     for cell in notebook["cells"]:
         text = "".join(cell["source"])
-        if cell["cell_type"] == "markdown" and "remove-cell" not in cell.get("metadata", {}).get("tags", []) and ". " in text:
+        hidden = {"remove-cell", "analyst", "parameters"} & set(cell.get("metadata", {}).get("tags", []))
+        if cell["cell_type"] == "markdown" and not hidden and ". " in text and not text.lstrip().startswith("#"):
             cell["source"] = text.replace(". ", ", as the papers report it. ", 1).splitlines(keepends=True)
             break
     edited = json.dumps(notebook, indent=1, ensure_ascii=False) + "\n"

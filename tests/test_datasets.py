@@ -7,7 +7,8 @@ from datetime import date
 import pandas as pd
 
 from briefing import datasets
-from briefing.datasets import Data, ReadLog, changed_reads, frame_fingerprint, load_data, read_log_file
+from briefing.datasets import Data, changed_reads, frame_fingerprint, load_data
+from briefing.readsets import READ_SET_VARIABLE, ReadLog, read_log_file
 
 
 def test_reads_are_recorded_with_the_date_they_were_cut_to(paths):
@@ -57,7 +58,7 @@ def test_frame_fingerprint_sees_values_order_and_types():
 def test_a_build_collects_the_reads_from_the_file_the_environment_names(paths, tmp_path, monkeypatch):
     """A kernel started by a build has BRIEFING_READ_SET set: its notebook's reads go there."""
     target = tmp_path / "reads.jsonl"
-    monkeypatch.setenv(datasets.READ_SET_VARIABLE, str(target))
+    monkeypatch.setenv(READ_SET_VARIABLE, str(target))
     data = load_data(paths)
     data.cut(date(2023, 3, 15)).table("figures")
     data.table("figures")

@@ -8,8 +8,8 @@ from dataclasses import replace
 
 import pytest
 
-from briefing.datasets import READ_SET_VARIABLE
 from briefing.kernels import KernelPool, start_kernel
+from briefing.readsets import READ_SET_VARIABLE
 
 pytestmark = pytest.mark.slow
 

@@ -3,10 +3,10 @@
 Loaders only read data. A briefing "as of" a date sees only rows whose `public_date` is on
 or before that date (the rule in docs/data-dictionary.md).
 
-Every read through `Data` is recorded in its `ReadLog`: which table, as of which date, and
-a fingerprint of exactly the rows and columns returned. A build starts each kernel with
-BRIEFING_READ_SET naming a file, so the log of the data its notebook loads is written
-there as it reads; the build keeps it as the briefing's read-set and later re-executes the
+Every read through `Data` is recorded in its `ReadLog` (see `briefing.readsets`): which
+table, as of which date, and a fingerprint of exactly the rows and columns returned. A build
+starts each kernel with BRIEFING_READ_SET naming a file, so the log of the data its notebook
+loads is written there as it reads; the build keeps it as the briefing's read-set and later re-executes the
 briefing only when one of those reads would now return something different
 (`changed_reads`), so an edit to rows a briefing never sees does not rebuild it.
 """
@@ -16,7 +16,6 @@ from __future__ import annotations
 import csv
 import hashlib
 import json
-import os
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -24,6 +23,7 @@ from pathlib import Path
 import pandas as pd
 
 from briefing.config import Paths
+from briefing.readsets import ReadLog
 from briefing.schema import Dataset, Dictionary, load_dictionary
 
 
@@ -100,45 +100,6 @@ def frame_fingerprint(frame: pd.DataFrame) -> str:
     return digest.hexdigest()
 
 
-# The environment variable a build sets in each kernel: the file its notebook's reads go to.
-READ_SET_VARIABLE = "BRIEFING_READ_SET"
-
-
-class ReadLog:
-    """The reads made through the `Data` of one `load_data`: read -> fingerprint of its answer.
-
-    With a `path`, each new read is also appended to that file as one line of JSON, so
-    the build can collect a kernel's read-set once its notebook has run.
-    """
-
-    def __init__(self, path: str | Path | None = None):
-        self.path = Path(path) if path else None
-        self.reads: dict[str, str] = {}
-
-    @classmethod
-    def from_environment(cls) -> ReadLog:
-        """A log written to the file named by BRIEFING_READ_SET, when a build set it."""
-        return cls(os.environ.get(READ_SET_VARIABLE) or None)
-
-    def record(self, read: str, answer) -> None:
-        """Note that `read` returned `answer` (the first answer counts)."""
-        if read in self.reads:
-            return
-        self.reads[read] = fingerprint = _answer_fingerprint(answer)
-        if self.path is not None:
-            with open(self.path, "a", encoding="utf-8") as handle:
-                handle.write(json.dumps([read, fingerprint]) + "\n")
-
-
-def read_log_file(path: str | Path) -> dict[str, str]:
-    """The read-set written to `path` by a `ReadLog` (read -> fingerprint), sorted."""
-    reads: dict[str, str] = {}
-    for line in Path(path).read_text(encoding="utf-8").splitlines():
-        read, fingerprint = json.loads(line)
-        reads.setdefault(read, fingerprint)
-    return dict(sorted(reads.items()))
-
-
 def _read_name(kind: str, name: str = "", as_of: date | None = None, where: dict | None = None) -> str:
     read = [kind, name, as_of.isoformat() if as_of else None]
     return json.dumps(read + [where] if where else read, sort_keys=True)
@@ -209,7 +170,8 @@ class Data:
         raise ValueError(f"unknown read {read}")
 
     def _record(self, read: str, answer) -> None:
-        self.log.record(read, answer)
+        if read not in self.log:
+            self.log.record(read, _answer_fingerprint(answer))
 
     def table(self, name: str) -> pd.DataFrame:
         """One dataset, cut to rows public on or before `as_of` when it is set."""

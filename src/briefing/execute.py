@@ -20,9 +20,9 @@ from multiprocessing.connection import wait
 from pathlib import Path
 
 from briefing.config import Paths
-from briefing.datasets import read_log_file
 from briefing.logs import start_child_process, worker_log
 from briefing.plan import Job
+from briefing.readsets import read_log_file
 
 
 class WorkerStopped(SystemExit):

@@ -23,7 +23,7 @@ from jupyter_client.manager import AsyncKernelManager
 from jupyter_core.utils import run_sync
 
 from briefing.config import Paths
-from briefing.datasets import READ_SET_VARIABLE
+from briefing.readsets import READ_SET_VARIABLE
 
 WARM_UP_CODE = "from briefing.warmup import warm_up\nwarm_up()"
 WARM_UP_TIMEOUT_SECONDS = 300
