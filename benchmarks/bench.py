@@ -609,18 +609,26 @@ class Edit:
 
 
 def notebook_edit(root: Path) -> Edit:
-    """(f): one sentence of a narrative cell in notebooks/comms.ipynb."""
+    """(f): one line of narrative in notebooks/comms.ipynb that the page shows: a sentence of
+    a circulated markdown cell, or (the notebooks' words now live in templates) a section
+    heading, reworded."""
     path = root / "notebooks" / "comms.ipynb"
     original = path.read_text(encoding="utf-8")
     notebook = json.loads(original)
     for cell in notebook["cells"]:
         text = "".join(cell["source"])
         hidden = {"remove-cell", "analyst", "parameters"} & set(cell.get("metadata", {}).get("tags", []))
-        if cell["cell_type"] == "markdown" and not hidden and ". " in text and not text.lstrip().startswith("#"):
+        if cell["cell_type"] != "markdown" or hidden:
+            continue
+        if text.lstrip().startswith("## ") and "\n" not in text.strip():
+            cell["source"] = text.rstrip() + ", as the papers report it"
+        elif ". " in text:
             cell["source"] = text.replace(". ", ", as the papers report it. ", 1).splitlines(keepends=True)
-            break
+        else:
+            continue
+        break
     edited = json.dumps(notebook, indent=1, ensure_ascii=False) + "\n"
-    return Edit("one sentence in notebooks/comms.ipynb", path, (original, edited), "comms")
+    return Edit("one line of narrative in notebooks/comms.ipynb", path, (original, edited), "comms")
 
 
 def figure_edit(root: Path) -> Edit:
@@ -788,7 +796,7 @@ def plan(only: set[str], ws: Workspace, noop: NoopFolder, loop: EditLoop) -> lis
 
 
 EDIT_LOOP = {
-    "f": f"(f) edit loop: one sentence in a notebook ({PREVIEW_DAY} comms)",
+    "f": f"(f) edit loop: one line of narrative in a notebook ({PREVIEW_DAY} comms)",
     "g": f"(g) edit loop: one comms figure's text in figures.csv ({PREVIEW_DAY} comms shows it)",
     "h": f"(h) edit loop: a dataset no {PREVIEW_DAY} briefing reads",
 }
