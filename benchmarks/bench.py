@@ -17,7 +17,7 @@ shipped notebooks, params and data in a separate process and times the whole pro
   (e) `briefing build --all --force`, cold as in (a), with `--jobs 1` and `--jobs 2`.
   (f), (g), (h) the edit loop: with `briefing preview 2023-03-15` running on a copy of the
       shipped files, the time from a save to the page written: (f) one sentence in a
-      notebook, (g) the text (label) of one comms figure in figures.csv that the comms page shows, (h) a
+      notebook, (g) the text (note) of one comms figure in figures.csv that the comms page shows, (h) a
       dataset no previewed briefing reads (which must re-execute nothing).
 
 Peak memory is the largest sum of resident memory (RSS) over the whole process tree
@@ -632,7 +632,7 @@ def notebook_edit(root: Path) -> Edit:
 
 
 def figure_edit(root: Path) -> Edit:
-    """(g): the text of one figure the comms page shows: its label, reworded.
+    """(g): the text of one figure the comms page shows: its note, reworded.
 
     Text no rule constrains beyond being text, so the data stays valid and only the page
     that shows the figure has reason to change.
@@ -651,16 +651,16 @@ def figure_edit(root: Path) -> Edit:
         measure = measures.get(row.get("measure_key"), {})
         if measure.get("briefing") != "comms" or row["public_date"] > PREVIEW_DAY:
             continue
-        label = row.get("label") or ""
-        if len(label) < 12 or label not in shown:
+        note = row.get("note") or ""
+        if len(note) < 20 or shown.count(note) != 1:
             continue
-        row["label"] = label + " (reworded)"
+        row["note"] = note + " (reworded)"
         out = io.StringIO()
         writer = csv.DictWriter(out, fieldnames=list(rows[0].keys()), lineterminator="\n")
         writer.writeheader()
         writer.writerows(rows)
-        return Edit(f"figures.csv: the label of {row.get('figure_id')}", path, (original, out.getvalue()), "comms")
-    raise BenchError("(g) found no comms figure whose label the comms page shows")
+        return Edit(f"figures.csv: the note of {row.get('figure_id')}", path, (original, out.getvalue()), "comms")
+    raise BenchError("(g) found no comms figure whose note the comms page shows")
 
 
 def unread_dataset_edit(root: Path) -> Edit:
@@ -1095,7 +1095,7 @@ def write_report(measurements: list[Measurement], args, started, load_before, lo
         "- **(e)** `briefing build --all --force`, cold as in (a), every meeting's briefings, with one worker and with two.",
         f"- **(f), (g), (h)** The edit loop: `briefing preview {PREVIEW_DAY}` running (Great Expectations kept, each dataset's "
         "validation remembered, two worker processes each holding a kernel with the package imported), then a save: (f) one "
-        "sentence in `notebooks/comms.ipynb`; (g) the label of one comms figure in `data/figures.csv` that "
+        "sentence in `notebooks/comms.ipynb`; (g) the note of one comms figure in `data/figures.csv` that "
         "the comms page shows (text, so the data stays valid); (h) a free-text cell of a dataset that no "
         f"{PREVIEW_DAY} briefing read, found from the read-sets the first build recorded. Timed from the save to the comms page "
         "rewritten on disk (each page is written as soon as its own notebook is done), or for (h) to preview's report.",
