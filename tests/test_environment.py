@@ -83,3 +83,9 @@ def test_the_package_version_is_semantic_and_in_the_changelog(paths):
     version = tomllib.loads((paths.root / "pyproject.toml").read_text())["project"]["version"]
     assert re.fullmatch(r"\d+\.\d+\.\d+", version)
     assert f"## [{version}]" in (paths.root / "CHANGELOG.md").read_text(encoding="utf-8")
+
+
+def test_the_package_says_its_own_version(paths):
+    import briefing
+
+    assert briefing.__version__ == tomllib.loads((paths.root / "pyproject.toml").read_text())["project"]["version"]
