@@ -303,9 +303,9 @@ def _norm(text: str) -> str:
     return re.sub(r"\s+", " ", text).strip()
 
 
-def test_reserve_page_repeats_none_of_the_first_meetings_questions(paths):
-    first = {_norm(q) for q in page(paths, "2024-01-31").questions}
-    reserve = page(paths, "2024-02-14")
+def test_reserve_page_repeats_none_of_the_first_meetings_questions(pack):
+    first = {_norm(q) for q in page(pack, "2024-01-31").questions}
+    reserve = page(pack, "2024-02-14")
     asked = [_norm(q) for q in reserve.questions]
     assert first and asked
     assert not set(asked) & first
@@ -313,27 +313,27 @@ def test_reserve_page_repeats_none_of_the_first_meetings_questions(paths):
     assert "veto-arithmetic" not in reserve.sections and "members-questions-at-the-last-precept-meeting" not in reserve.sections
 
 
-def test_reserve_page_is_a_short_page_of_its_own(paths):
-    reserve = page(paths, "2024-02-14")
+def test_reserve_page_is_a_short_page_of_its_own(pack):
+    reserve = page(pack, "2024-02-14")
     text = _norm(" ".join(" ".join(parts) for parts in reserve.sections.values()))
     assert "15 February 2024" in text and "22 February 2024" in text
     assert "accepts or rejects the revised precept" in text and "does not prevent the Commissioner from issuing" in text
     assert "no second veto" in text
     assert "9 votes" not in text and "two-thirds" not in text
-    first = _norm(" ".join(" ".join(parts) for parts in page(paths, "2024-01-31").sections.values()))
+    first = _norm(" ".join(" ".join(parts) for parts in page(pack, "2024-01-31").sections.values()))
     assert len(text) < len(first) / 3
 
 
 @pytest.mark.parametrize("day", list(MEETINGS))
-def test_no_markup_or_internal_labels_reach_the_page(paths, day):
-    text = _norm(" ".join(" ".join(parts) for parts in page(paths, day).sections.values()))
+def test_no_markup_or_internal_labels_reach_the_page(pack, day):
+    text = _norm(" ".join(" ".join(parts) for parts in page(pack, day).sections.values()))
     for bad in ("<strong>", "&lt;", "&gt;", "Dated Dated", "Dated: Dated", "pcc response", "panel report on", "extracted text"):
         assert bad not in text, f"{day}: {bad!r} on the page"
     assert not re.search(r"\b(precept|bcb|pcp)-\d{4}", text), f"{day}: an id reached the page"
 
 
-def test_the_2024_first_meeting_page_says_who_said_what_and_when(paths):
-    text = _norm(" ".join(" ".join(parts) for parts in page(paths, "2024-01-31").sections.values()))
+def test_the_2024_first_meeting_page_says_who_said_what_and_when(pack):
+    text = _norm(" ".join(" ".join(parts) for parts in page(pack, "2024-01-31").sections.values()))
     assert "Councillor Count said separating adult and children's services" in text
     assert "1,699" in text and "as at 1 February 2023" in text
     assert "167 comments to date" in text
@@ -342,8 +342,8 @@ def test_the_2024_first_meeting_page_says_who_said_what_and_when(paths):
     assert "The newest of those papers is from 15 March 2023; this briefing has not seen any paper published after that date" in text
 
 
-def test_the_1_feb_2023_page_shows_nothing_published_later(paths):
-    text = _norm(" ".join(" ".join(parts) for parts in page(paths, "2023-02-01").sections.values()))
+def test_the_1_feb_2023_page_shows_nothing_published_later(pack):
+    text = _norm(" ".join(" ".join(parts) for parts in page(pack, "2023-02-01").sections.values()))
     for later in ("640", "1,732", "£8.5", "Councillor Count", "15 March 2023", "2 February 2023", "23 January 2023"):
         assert not re.search(rf"(?<![\d,£]){re.escape(later)}", text), f"{later!r} was first published after 1 February 2023"
 
@@ -359,8 +359,8 @@ def test_the_question_for_current_figures_cites_no_single_paragraph():
     assert precept.dated_topics(fresh)["count"] == 8
 
 
-def test_the_2024_first_meeting_page_keeps_every_key_figure(paths):
-    text = _norm(" ".join(" ".join(parts) for parts in page(paths, "2024-01-31").sections.values()))
+def test_the_2024_first_meeting_page_keeps_every_key_figure(pack):
+    text = _norm(" ".join(" ".join(parts) for parts in page(pack, "2024-01-31").sections.values()))
     for figure in (
         "640",
         "60%",
