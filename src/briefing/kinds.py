@@ -16,6 +16,14 @@ class Kind:
 
     name: str  # params key, notebook name, template folder and module name
     title: str  # as members see it, e.g. "Precept briefing"
+    # The briefings whose figures this one reads (its own, and any it borrows), so that an
+    # edit to another briefing's figure does not re-execute it.
+    borrows: tuple[str, ...] = ()
+
+    @property
+    def reads(self) -> tuple[str, ...]:
+        """The briefings whose measures' figures this briefing reads."""
+        return (self.name, *self.borrows)
 
     @property
     def module(self) -> str:
@@ -37,7 +45,7 @@ KINDS: dict[str, Kind] = {
     kind.name: kind
     for kind in (
         Kind("precept", "Precept briefing"),
-        Kind("comms", "Communications and engagement briefing"),
+        Kind("comms", "Communications and engagement briefing", borrows=("precept",)),  # the precept survey
         Kind("communities", "Communities briefing"),
         Kind("culture", "Culture Statement briefing"),
     )
