@@ -1,5 +1,6 @@
-"""Backtests: read the rendered briefings and find what a member must see, for the
-meetings whose papers we hold (1 Feb 2023, 15 Mar 2023) and a future one (31 Jan 2024)."""
+"""Backtests: read the briefings rendered fresh in this test session (the `pack` fixture)
+and find what a member must see, for the meetings whose papers we hold (1 Feb 2023, 15 Mar
+2023) and a future one (31 Jan 2024)."""
 
 from __future__ import annotations
 
@@ -34,9 +35,9 @@ class _Sections(HTMLParser):
             self.sections[self.current].append(data)
 
 
-def read(paths, day, kind):
+def read(pack, day, kind):
     parser = _Sections()
-    parser.feed((paths.briefings / day / f"{kind}.html").read_text(encoding="utf-8"))
+    parser.feed((pack.briefings / day / f"{kind}.html").read_text(encoding="utf-8"))
     return {key: re.sub(r"\s+", " ", " ".join(parts)) for key, parts in parser.sections.items()}
 
 
@@ -45,8 +46,8 @@ def questions_in(page) -> int:
     return page["lines-of-enquiry"].count("If the answer is vague:")
 
 
-def test_1_feb_2023_precept(paths):
-    page = read(paths, "2023-02-01", "precept")
+def test_1_feb_2023_precept(pack):
+    page = read(pack, "2023-02-01", "precept")
     text = " ".join(page.values())
     assert "1 February 2023" in page["top"]
     # No paper public by the meeting holds the 2023/24 proposal: the page is a draft, and the
@@ -64,8 +65,8 @@ def test_1_feb_2023_precept(paths):
     assert "640" not in text, "the 640 responses were first printed on 15 March 2023"
 
 
-def test_31_jan_2024_precept_says_what_is_not_yet_available(paths):
-    page = read(paths, "2024-01-31", "precept")
+def test_31_jan_2024_precept_says_what_is_not_yet_available(pack):
+    page = read(pack, "2024-01-31", "precept")
     missing = page["not-yet"]
     assert "not yet in the papers" in missing
     assert "2024/25 precept and its Band D amount" in missing
@@ -78,16 +79,16 @@ def test_31_jan_2024_precept_says_what_is_not_yet_available(paths):
     assert questions_in(page) >= 5
 
 
-def test_14_feb_2024_reserve_meeting(paths):
-    page = read(paths, "2024-02-14", "precept")
+def test_14_feb_2024_reserve_meeting(pack):
+    page = read(pack, "2024-02-14", "precept")
     assert "Reserve meeting" in page["reserve-timetable"]
     assert "15 February 2024" in page["reserve-timetable"]
     assert "cannot veto again" in page["key-issues"] and "regulation 5(3)" in page["key-issues"]
 
 
 @pytest.mark.parametrize("kind", ["comms", "communities", "culture"])
-def test_15_mar_2023_briefings_have_every_part(paths, kind):
-    page = read(paths, "2023-03-15", kind)
+def test_15_mar_2023_briefings_have_every_part(pack, kind):
+    page = read(pack, "2023-03-15", kind)
     for section in ("the-item", "last-time", "key-issues", "lines-of-enquiry", "options", "evidence", "sources"):
         assert section in page, f"{kind} briefing has no '{section}' section"
     assert "note" in page["the-item"].lower()  # the Panel is asked to note the report
@@ -95,23 +96,23 @@ def test_15_mar_2023_briefings_have_every_part(paths, kind):
     assert re.search(r"Panel paper, 15 (Mar|March) 2023", page["sources"])
 
 
-def test_15_mar_2023_comms_figures_and_disagreement(paths):
-    text = " ".join(read(paths, "2023-03-15", "comms").values())
+def test_15_mar_2023_comms_figures_and_disagreement(pack):
+    text = " ".join(read(pack, "2023-03-15", "comms").values())
     for figure in ("640", "472", "750", "1,574", "1.9"):
         assert figure in text
     assert "Papers disagree" in text and "April 2023" in text and "May 2023" in text
 
 
-def test_15_mar_2023_communities_figures_and_flags(paths):
-    text = " ".join(read(paths, "2023-03-15", "communities").values())
+def test_15_mar_2023_communities_figures_and_flags(pack):
+    text = " ".join(read(pack, "2023-03-15", "communities").values())
     for figure in ("£730,000", "£5,000", "£634,285", "95.8%", "131"):
         assert figure in text
     assert "Dated" in text
     assert "not started" in text.lower()
 
 
-def test_15_mar_2023_culture_figures_and_flags(paths):
-    text = " ".join(read(paths, "2023-03-15", "culture").values())
+def test_15_mar_2023_culture_figures_and_flags(pack):
+    text = " ".join(read(pack, "2023-03-15", "culture").values())
     for figure in ("400", "9.77", "2.6%", "9.7%"):
         assert figure in text
     assert "baseline" in text.lower()

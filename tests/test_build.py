@@ -12,20 +12,18 @@ from html.parser import HTMLParser
 import nbformat
 import pytest
 
-from briefing import build as build_module
 from briefing.build import build
 from briefing.errors import DataValidationError, NotebookError, ParamsError
+from briefing.execute import Warm
+from briefing.plan import plan
 
 pytestmark = pytest.mark.slow
 
 
 @pytest.fixture(scope="session")
-def rebuilt(paths, tmp_path_factory):
-    """Every meeting in params/ built from scratch into a fresh folder."""
-    root = tmp_path_factory.mktemp("rebuild")
-    fresh = replace(paths, briefings=root / "briefings", build=root / "build")
-    report = build(fresh, None, force=True, jobs=2)
-    return fresh, report
+def rebuilt(fresh_build):
+    """Every meeting in params/ built from scratch into a fresh folder (see conftest)."""
+    return fresh_build
 
 
 def test_rebuild_of_every_meeting_reproduces_the_committed_pack(paths, rebuilt):
@@ -58,17 +56,19 @@ def test_meeting_index_links_agenda_items_to_briefings(rebuilt):
     assert "Item 9" in page  # on the agenda, but needs no briefing
 
 
-def test_noop_rebuild_starts_no_kernel(rebuilt, monkeypatch):
+def test_noop_rebuild_starts_no_kernel(rebuilt, stages):
     fresh, _ = rebuilt
-
-    def no_kernels(planned, *args, **kwargs):
-        raise AssertionError(f"a kernel was started for an unchanged briefing: {[(j.meeting_date, j.kind, j.reason) for j in planned]}")
-
-    monkeypatch.setattr(build_module, "_execute_all", no_kernels)
     before = {p: p.read_bytes() for p in fresh.briefings.rglob("*.html")}
-    report = build(fresh, None, force=False, jobs=2)
+    report = build(fresh, None, force=False, jobs=2, progress=stages)
     assert report.built == [] and len(report.unchanged) >= 6
     assert report.pages_written == []
+    assert "execute" not in stages.started, "a kernel was started for an unchanged briefing"
+    # Without the whole-build record, the plan itself finds every briefing up to date.
+    (fresh.cache / "last-build.json").unlink()
+    report = build(fresh, None, force=False, jobs=2, progress=stages)
+    assert report.built == [] and report.pages_written == []
+    assert stages.finished["execute"] == "every briefing is up to date; no kernel started"
+    assert "execute" not in stages.started
     assert {p: p.read_bytes() for p in fresh.briefings.rglob("*.html")} == before
 
 
@@ -83,7 +83,7 @@ def test_a_changed_params_file_replans_only_its_meeting(rebuilt, tmp_path):
     local = replace(fresh, params=tmp_path / "params")
     all_params = load_all_params(local.params)
     data_key, code_key = fingerprints.data_fingerprint(local.data), fingerprints.code_fingerprint()
-    planned, unchanged = build_module.plan(local, all_params, all_params, False, data_key, code_key)
+    planned, unchanged = plan(local, all_params, all_params, False, data_key, code_key)
     assert [(j.meeting_date, j.kind) for j in planned] == [("2024-02-14", "precept")]
     assert ("2024-01-31", "precept") in unchanged and ("2023-03-15", "comms") in unchanged
 
@@ -115,23 +115,24 @@ def test_failing_notebook_keeps_last_good_page_and_names_cell(paths, tmp_path):
     assert kept.exists() and "figure table has no rows" in kept.read_text()
 
 
-def test_invalid_params_stop_the_build_before_anything_runs(paths, tmp_path, monkeypatch):
+def test_invalid_params_stop_the_build_before_anything_runs(paths, tmp_path, stages):
     shutil.copytree(paths.params, tmp_path / "params")
     (tmp_path / "params" / "2023-03-15.yaml").write_text("meeting_date: 2023-03-15\nbriefings:\n  comms:\n    agenda_itme: '6'\n")
     local = replace(paths, params=tmp_path / "params", briefings=tmp_path / "briefings", build=tmp_path / "build")
-    monkeypatch.setattr(build_module, "_validate", lambda *a: pytest.fail("validation ran despite bad params"))
     with pytest.raises(ParamsError, match=r"params/2023-03-15.yaml, key 'briefings.comms.agenda_itme': unknown key"):
-        build(local, ["2023-03-15"])
-    assert not (tmp_path / "briefings").exists()
+        build(local, ["2023-03-15"], progress=stages)
+    assert stages.started == ["params"], "a stage after the params check ran"
+    assert not (tmp_path / "briefings").exists() and not (tmp_path / "build").exists()
 
 
-def test_invalid_data_stops_the_build_before_any_notebook(data_copy, tmp_path, monkeypatch):
+def test_invalid_data_stops_the_build_before_any_notebook(data_copy, tmp_path, stages):
     path = data_copy.data / "deliverables.csv"
     path.write_text(path.read_text().replace(",ongoing,", ",nearly done,", 1))
     local = replace(data_copy, briefings=tmp_path / "out")
-    monkeypatch.setattr(build_module, "_execute_all", lambda *a, **k: pytest.fail("a notebook ran on invalid data"))
     with pytest.raises(DataValidationError, match="data/deliverables.csv, column 'status'"):
-        build(local, ["2023-03-15"])
+        build(local, ["2023-03-15"], progress=stages)
+    assert "execute" not in stages.started, "a notebook ran on invalid data"
+    assert not local.executed.exists()
 
 
 def test_as_of_build_excludes_later_rows(paths):
@@ -146,8 +147,8 @@ def test_as_of_build_excludes_later_rows(paths):
     assert later.latest("precept_survey_responses", "precept-2023-24")["value"] == 640
 
 
-def test_as_of_page_shows_nothing_published_after_the_meeting(paths):
-    page = (paths.briefings / "2023-02-01" / "precept.html").read_text()
+def test_as_of_page_shows_nothing_published_after_the_meeting(pack):
+    page = (pack.briefings / "2023-02-01" / "precept.html").read_text()
     assert "640" not in page
     assert "1,732" not in page
     assert "37p a month" in page
@@ -179,8 +180,8 @@ class _VisibleText(HTMLParser):
             self.parts.append(data)
 
 
-def test_no_page_shows_markup_as_text(paths):
-    for page in sorted(paths.briefings.rglob("*.html")):
+def test_no_page_shows_markup_as_text(pack):
+    for page in sorted(pack.briefings.rglob("*.html")):
         reader = _VisibleText()
         reader.feed(page.read_text(encoding="utf-8"))
         text = " ".join(reader.parts)
@@ -202,7 +203,7 @@ def test_notebooks_show_analysts_frames_and_charts_that_never_circulate(rebuilt)
             assert any(VEGA_LITE_IN_JUPYTERLAB in data for data in outputs), "the outputs chart is not shown live"
 
 
-def test_no_page_gives_a_date_more_precisely_than_its_paper(paths):
+def test_no_page_gives_a_date_more_precisely_than_its_paper(paths, pack):
     from briefing.datasets import load_data
     from briefing.words import date_text
 
@@ -217,7 +218,7 @@ def test_no_page_gives_a_date_more_precisely_than_its_paper(paths):
         for day in coarse[column].dropna():
             too_precise |= {date_text(day, "day"), date_text(day, "short")}
     assert too_precise
-    for page in sorted(paths.briefings.rglob("*.html")):
+    for page in sorted(pack.briefings.rglob("*.html")):
         reader = _VisibleText()
         reader.feed(page.read_text(encoding="utf-8"))
         text = " ".join(" ".join(reader.parts).split())
@@ -344,7 +345,6 @@ def revise_one_value(data_dir, dataset, meeting_date: str) -> None:
 def test_incremental_build_after_each_dataset_edit_matches_a_forced_build(paths, tmp_path):
     """Edit each dataset in turn; after each edit an incremental build (which re-executes only
     the briefings whose read-set changed) gives the same pages, byte for byte, as --force."""
-    from briefing.build import Warm
     from briefing.schema import load_dictionary
 
     for name in ("notebooks", "params", "data"):
@@ -378,8 +378,8 @@ def test_incremental_build_after_each_dataset_edit_matches_a_forced_build(paths,
     assert re_executed["culture_words"] is False and re_executed["precept_cycle"] is True
 
 
-def test_the_first_meetings_index_shows_nothing_published_after_it(paths):
-    page = (paths.briefings / "2023-02-01" / "index.html").read_text(encoding="utf-8")
+def test_the_first_meetings_index_shows_nothing_published_after_it(pack):
+    page = (pack.briefings / "2023-02-01" / "index.html").read_text(encoding="utf-8")
     # Its time, venue note, closing time and minute numbers come from minutes published in March.
     for later in ("1:30pm", "3:50pm", "Minute 45", "minute", "Venue not printed in the minutes"):
         assert later not in page

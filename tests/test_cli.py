@@ -228,25 +228,26 @@ def test_new_meeting_with_a_badly_written_date_is_a_usage_error(project):
 
 def test_library_warnings_go_to_the_build_log_and_verbose_shows_them(project, monkeypatch):
     """Python warnings and other libraries' log records are kept in build/logs/, out of the
-    user's output; --verbose shows them too. The pipeline is stubbed with one that warns."""
+    user's output; --verbose shows them too. The pipeline is replaced by one that warns
+    inside the build's log (`briefing.logs.build_log`), as the real stages do."""
     import logging
     import warnings
 
-    from briefing import cli
-    from briefing.config import Paths
+    from briefing.logs import build_log
 
-    local = Paths.default(project)
-    monkeypatch.setattr(cli, "_paths", lambda output: local)
+    monkeypatch.setenv("BRIEFING_ROOT", str(project))
     runs = iter(range(1, 10))
 
-    def noisy_pipeline(paths, all_params, selected, force, jobs, progress, report, *args):
-        number = next(runs)
-        warnings.warn(f"altair: a deprecated channel option ({number})", UserWarning, stacklevel=1)
-        logging.getLogger("great_expectations").warning("great_expectations: a metric took long (%d)", number)
-        logging.getLogger("jupyter_client").warning("jupyter_client: a message arrived late (%d)", number)
-        progress.advance("execute", "2024-02-14 precept: executed in 1.0 s")
+    def noisy_build(paths, dates, force=False, jobs=2, progress=None, verbose=False):
+        with build_log(paths, verbose):
+            number = next(runs)
+            warnings.warn(f"altair: a deprecated channel option ({number})", UserWarning, stacklevel=1)
+            logging.getLogger("great_expectations").warning("great_expectations: a metric took long (%d)", number)
+            logging.getLogger("jupyter_client").warning("jupyter_client: a message arrived late (%d)", number)
+            progress.advance("execute", "2024-02-14 precept: executed in 1.0 s")
+        return BuildReport()
 
-    monkeypatch.setattr(build_module, "_build_locked", noisy_pipeline)
+    monkeypatch.setattr(build_module, "build", noisy_build)
 
     quiet = CliRunner().invoke(main, ["build", "2024-02-14", "--force"])
     assert quiet.exit_code == 0, quiet.output

@@ -462,16 +462,16 @@ def test_readings_give_the_same_trend_as_the_topic_module(briefing):
     )
 
 
-def test_the_circulated_page_is_no_longer_than_the_comms_page(paths):
+def test_the_circulated_page_is_no_longer_than_the_comms_page(pack):
     minutes = {}
     for kind in ("comms", "communities"):
-        page = (paths.briefings / MEETING / f"{kind}.html").read_text(encoding="utf-8")
+        page = (pack.briefings / MEETING / f"{kind}.html").read_text(encoding="utf-8")
         minutes[kind] = int(re.search(r"whole page (\d+) min", page).group(1))
     assert minutes["communities"] <= minutes["comms"]
 
 
-def test_the_note_on_the_page_is_at_most_1000_words(paths):
-    page = (paths.briefings / MEETING / "communities.html").read_text(encoding="utf-8")
+def test_the_note_on_the_page_is_at_most_1000_words(pack):
+    page = (pack.briefings / MEETING / "communities.html").read_text(encoding="utf-8")
     before, found, _ = page.partition('id="evidence"')
     assert found
     body = re.sub(r"<(style|script|title)\b.*?</\1>", " ", before, flags=re.S)
@@ -479,15 +479,15 @@ def test_the_note_on_the_page_is_at_most_1000_words(paths):
     assert re.search(r"Reading time: note [1-5] min,", page)
 
 
-def test_no_template_adds_a_question_while_rendering(paths):
+def test_no_template_adds_a_question_while_rendering(pack):
     folder = paths.root / "src" / "briefing" / "templates" / "briefings" / "communities"
     assert not (folder / "key_points.html.j2").exists()
     for template in folder.glob("*.html.j2"):
         assert "m.question" not in template.read_text(encoding="utf-8"), template.name
 
 
-def test_the_circulated_page_carries_no_internal_wording(paths):
-    page = text_of((paths.briefings / MEETING / "communities.html").read_text(encoding="utf-8"))
+def test_the_circulated_page_carries_no_internal_wording(pack):
+    page = text_of((pack.briefings / MEETING / "communities.html").read_text(encoding="utf-8"))
     for internal in ("extracted text", "Not stated in the papers", "Councils and the Commissioner bid", "pcp-20", "figure_id", "12 of 43"):
         assert internal not in page
     assert "February 2023" in page and "28 Feb" not in page

@@ -16,7 +16,6 @@ import signal
 import subprocess
 import tempfile
 import time
-from dataclasses import replace
 from pathlib import Path
 
 import nbformat
@@ -24,7 +23,6 @@ import pytest
 from click.testing import CliRunner
 from test_cli import briefing_command, run
 
-from briefing import build as build_module
 from briefing import cli, preview
 from briefing.config import Paths
 
@@ -327,47 +325,25 @@ def _build_as_unprivileged_user(project: Path, output: Path):
 # ----- the disk fills while pages are written ------------------------------------------------
 
 
-class _NoWorkers:
-    def __init__(self, *args, **kwargs):
-        pass
-
-    def close(self):
-        pass
-
-    def stop(self):
-        pass
-
-
-def test_a_full_disk_while_writing_pages_replaces_no_page(project, paths, monkeypatch):
-    """The pipeline up to rendering is stubbed (it is not under test); the write is real
-    until the disk 'fills' on the second page."""
-    local = replace(
-        Paths.default(),
-        root=project,
-        params=project / "params",
-        data=project / "data",
-        notebooks=project / "notebooks",
-        briefings=project / "briefings",
-        build=project / "build",
-    )
-    monkeypatch.setattr(cli, "_paths", lambda output: local)
-    monkeypatch.setattr(build_module, "_Workers", _NoWorkers)
-    monkeypatch.setattr(build_module, "_validate", lambda *args: False)
-    monkeypatch.setattr(
-        build_module, "_execute_all", lambda planned, *args: {job: {"ok": True, "executed": "", "seconds": 0.0} for job in planned}
-    )
-    monkeypatch.setattr(build_module, "_render", lambda job, executed: f"<!doctype html><title>new {job.kind}</title>\n")
-    real_write = build_module._write_file
+@pytest.mark.slow
+def test_a_full_disk_while_writing_pages_replaces_no_page(validated_project, monkeypatch):
+    """A real build of MEETING, whose disk 'fills' while its second page is written: the
+    standard library's file write fails with ENOSPC once part of the page is on disk."""
+    project = validated_project
+    monkeypatch.setenv("BRIEFING_ROOT", str(project))
+    real_write = Path.write_bytes
     writes = []
 
     def fill_up(path, data):
+        if not path.name.endswith(".tmp"):
+            return real_write(path, data)
         writes.append(path)
         if len(writes) == 2:
             real_write(path, data[: len(data) // 2])  # part of the page reaches the disk
             raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(path))
-        real_write(path, data)
+        return real_write(path, data)
 
-    monkeypatch.setattr(build_module, "_write_file", fill_up)
+    monkeypatch.setattr(Path, "write_bytes", fill_up)
     before = pages(project)
 
     result = CliRunner().invoke(cli.main, ["build", MEETING, "--force"])
@@ -378,7 +354,7 @@ def test_a_full_disk_while_writing_pages_replaces_no_page(project, paths, monkey
     assert message.endswith("could not be written (No space left on device); no page was replaced. Free some space and build again.")
     assert pages(project) == before, "a page was replaced although the build could not write them all"
     assert not [p for p in project.rglob("*") if p.name.endswith(".tmp")], "a temporary file was left behind"
-    assert not (local.cache / "pages").exists(), "a page was recorded as built"
+    assert not (project / "build" / "cache" / "pages").exists(), "a page was recorded as built"
 
 
 # ----- two previews on one port --------------------------------------------------------------

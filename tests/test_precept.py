@@ -355,9 +355,9 @@ class _Page(HTMLParser):
             self.questions[-1] += data
 
 
-def page(paths, day: str) -> _Page:
+def page(pack, day: str) -> _Page:
     parsed = _Page()
-    parsed.feed((paths.briefings / day / "precept.html").read_text(encoding="utf-8"))
+    parsed.feed((pack.briefings / day / "precept.html").read_text(encoding="utf-8"))
     return parsed
 
 
@@ -371,61 +371,61 @@ def planned_note(briefing):
     return precept.note(briefing, drafted, options, facts)
 
 
-def test_reserve_page_repeats_none_of_the_first_meetings_questions(paths, jan_2024, reserve_2024):
+def test_reserve_page_repeats_none_of_the_first_meetings_questions(pack, jan_2024, reserve_2024):
     first = {str(line.text) for line in planned_note(jan_2024).enquiries}
     reserve = planned_note(reserve_2024)
     asked = [str(line.text) for line in reserve.enquiries]
     assert first and asked
     assert not set(asked) & first
     assert not any("notif" in q for q in asked), "the reserve meeting must not ask when the Commissioner will notify the Panel"
-    sections = page(paths, "2024-02-14").sections
+    sections = page(pack, "2024-02-14").sections
     assert "veto" not in sections and "members-questions" not in sections
 
 
-def test_reserve_page_is_a_short_page_of_its_own(paths):
-    reserve = page(paths, "2024-02-14")
+def test_reserve_page_is_a_short_page_of_its_own(pack):
+    reserve = page(pack, "2024-02-14")
     text = _norm(" ".join(" ".join(parts) for parts in reserve.sections.values()))
     assert "15 February 2024" in text and "22 February 2024" in text
     assert "accepts or rejects the revised precept" in text and "does not prevent the Commissioner from issuing" in text
     assert "no second veto" in text
     assert "9 votes" not in text and "two-thirds" not in text
-    first = _norm(" ".join(" ".join(parts) for parts in page(paths, "2024-01-31").sections.values()))
+    first = _norm(" ".join(" ".join(parts) for parts in page(pack, "2024-01-31").sections.values()))
     assert len(text) < len(first) / 3
 
 
 @pytest.mark.parametrize("day", list(MEETINGS))
-def test_the_note_reads_in_five_minutes_or_less(paths, day):
-    html = (paths.briefings / day / "precept.html").read_text(encoding="utf-8")
+def test_the_note_reads_in_five_minutes_or_less(pack, day):
+    html = (pack.briefings / day / "precept.html").read_text(encoding="utf-8")
     minutes = re.search(r"Reading time: note (\d+) min", html)
     assert minutes and int(minutes.group(1)) <= 5
 
 
 @pytest.mark.parametrize("day", list(MEETINGS))
-def test_no_page_says_the_precept_may_be_issued_from_1_march(paths, day):
-    text = _norm(" ".join(" ".join(parts) for parts in page(paths, day).sections.values()))
+def test_no_page_says_the_precept_may_be_issued_from_1_march(pack, day):
+    text = _norm(" ".join(" ".join(parts) for parts in page(pack, day).sections.values()))
     assert "may be issued from" not in text
     assert "Before 1 March" in text
 
 
 @pytest.mark.parametrize(("day", "draft"), [("2023-02-01", True), ("2024-01-31", True), ("2024-02-14", False)])
-def test_a_first_meeting_without_its_proposal_is_a_draft_in_its_title_and_key_points(paths, day, draft):
-    parsed = page(paths, day)
-    html = (paths.briefings / day / "precept.html").read_text(encoding="utf-8")
+def test_a_first_meeting_without_its_proposal_is_a_draft_in_its_title_and_key_points(pack, day, draft):
+    parsed = page(pack, day)
+    html = (pack.briefings / day / "precept.html").read_text(encoding="utf-8")
     title = re.search(r"<h1[^>]*>(.*?)</h1>", html, re.S).group(1)
     assert title.startswith("Draft: ") is draft
     assert ("Draft:" in _norm(" ".join(parsed.sections["key-issues"]))) is draft
 
 
 @pytest.mark.parametrize("day", list(MEETINGS))
-def test_no_markup_or_internal_labels_reach_the_page(paths, day):
-    text = _norm(" ".join(" ".join(parts) for parts in page(paths, day).sections.values()))
+def test_no_markup_or_internal_labels_reach_the_page(pack, day):
+    text = _norm(" ".join(" ".join(parts) for parts in page(pack, day).sections.values()))
     for bad in ("<strong>", "&lt;", "&gt;", "Dated Dated", "Dated: Dated", "pcc response", "panel report on", "extracted text"):
         assert bad not in text, f"{day}: {bad!r} on the page"
     assert not re.search(r"\b(precept|bcb|pcp)-\d{4}", text), f"{day}: an id reached the page"
 
 
-def test_the_2024_first_meeting_page_says_who_said_what_and_when(paths):
-    text = _norm(" ".join(" ".join(parts) for parts in page(paths, "2024-01-31").sections.values()))
+def test_the_2024_first_meeting_page_says_who_said_what_and_when(pack):
+    text = _norm(" ".join(" ".join(parts) for parts in page(pack, "2024-01-31").sections.values()))
     assert "Councillor Count said separating adult and children's services" in text
     assert "1,699" in text and "as at 1 February 2023" in text
     assert "167 comments to date" in text
@@ -435,8 +435,8 @@ def test_the_2024_first_meeting_page_says_who_said_what_and_when(paths):
     assert "this briefing has seen" not in text and "our subtraction" not in text
 
 
-def test_the_1_feb_2023_page_shows_nothing_published_later(paths):
-    text = _norm(" ".join(" ".join(parts) for parts in page(paths, "2023-02-01").sections.values()))
+def test_the_1_feb_2023_page_shows_nothing_published_later(pack):
+    text = _norm(" ".join(" ".join(parts) for parts in page(pack, "2023-02-01").sections.values()))
     for later in ("640", "1,732", "£8.5", "Councillor Count", "15 March 2023", "2 February 2023", "23 January 2023"):
         assert not re.search(rf"(?<![\d,£]){re.escape(later)}", text), f"{later!r} was first published after 1 February 2023"
 
@@ -452,8 +452,8 @@ def test_the_request_for_current_figures_cites_no_single_paragraph(jan_2024):
     assert precept.dated_topics(jan_2024)["count"] == 8
 
 
-def test_the_2024_first_meeting_page_keeps_every_key_figure(paths):
-    text = _norm(" ".join(" ".join(parts) for parts in page(paths, "2024-01-31").sections.values()))
+def test_the_2024_first_meeting_page_keeps_every_key_figure(pack):
+    text = _norm(" ".join(" ".join(parts) for parts in page(pack, "2024-01-31").sections.values()))
     for figure in (
         "640",
         "60%",

@@ -3,7 +3,6 @@ server serves the pack's pages on localhost."""
 
 from __future__ import annotations
 
-import functools
 import os
 import queue
 import shutil
@@ -11,7 +10,6 @@ import threading
 import time
 import urllib.request
 from dataclasses import replace
-from http.server import ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
@@ -105,8 +103,7 @@ def test_server_serves_the_pack_index_on_localhost(tmp_path):
     briefings.mkdir()
     page = "<!doctype html><title>Briefings</title><h1>Every meeting</h1>\n"
     (briefings / "index.html").write_text(page, encoding="utf-8")
-    handler = functools.partial(preview._QuietHandler, directory=str(briefings))
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)  # port 0: any free port
+    server = preview.open_server(Paths.default(tmp_path), 0)  # port 0: any free port
     thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.1}, daemon=True)
     thread.start()
     try:

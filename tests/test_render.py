@@ -66,3 +66,20 @@ def test_a_section_whose_code_shows_nothing_is_left_out_with_its_heading():
     assert "Veto arithmetic" not in html, "an empty section and its contents entry are left out"
     assert '<h2 id="what-the-panel-can-do">' in html and "Reserve words" in html
     assert '<h2 id="key-points-2">' in html, "a heading with no code cells is kept"
+
+
+def test_reading_text_leaves_out_charts_and_collapsed_tables():
+    from briefing.render import read_text
+
+    html = "<p>The Commissioner&#39;s <b>plan</b></p><svg><text>42</text></svg><details><summary>Data</summary><table><tr><td>1</td></tr></table></details><p>ends</p>"
+    assert read_text(html).split() == ["The", "Commissioner's", "plan", "ends"]
+
+
+def test_the_house_template_registers_its_preprocessors_in_conf_json():
+    import json
+
+    from briefing.config import TEMPLATES_DIR
+
+    conf = json.loads((TEMPLATES_DIR / "nbconvert" / "briefing" / "conf.json").read_text())
+    types = [entry["type"] for _, entry in sorted(conf["preprocessors"].items())]
+    assert types == ["briefing.render.RemoveStderr", "briefing.render.SectionHeadings"]

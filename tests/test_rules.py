@@ -139,3 +139,22 @@ def test_financial_quarters():
     assert rules.quarter_passed("2022/23 Q3", date(2023, 1, 1))
     assert not rules.quarter_passed("2022/23 Q4", date(2023, 3, 15))
     assert rules.quarter_passed("2022/23 Q4", date(2023, 4, 1))
+
+
+def test_months_before_keeps_the_day_or_takes_the_month_s_last():
+    assert rules.is_dated(date(2023, 2, 27), date(2024, 2, 29))
+    assert not rules.is_dated(date(2023, 2, 28), date(2024, 2, 29))
+
+
+def test_financial_quarters_run_april_to_march():
+    assert rules.financial_quarter(date(2023, 4, 1)) == "2023/24 Q1"
+    assert rules.financial_quarter(date(2024, 3, 31)) == "2023/24 Q4"
+    assert rules.financial_quarter(date(2023, 12, 31)) == "2023/24 Q3"
+    assert not rules.quarter_passed("2023/24 Q1", date(2023, 6, 30))
+    assert rules.quarter_passed("2023/24 Q1", date(2023, 7, 1))
+    assert rules.quarter_passed("2023/24 Q4", date(2024, 4, 1)) and not rules.quarter_passed("2023/24 Q4", date(2024, 3, 31))
+
+
+def test_a_meeting_on_a_non_working_day_counts_back_from_it():
+    # Saturday 18 March 2023: five clear working days are 13-17 March; papers by Friday 10 March.
+    assert rules.papers_due(date(2023, 3, 18)) == date(2023, 3, 10)

@@ -22,7 +22,8 @@ from pathlib import Path
 
 from briefing.citations import Paper, resolve
 from briefing.paper_index import PAGE_BREAK
-from briefing.trace import NUMBER_WORDS, numbers_in, printed_at, squeeze
+from briefing.printed import printed_at, squeeze
+from briefing.trace import NUMBER_WORDS, numbers_in
 
 MONTHS = r"(?:January|February|March|April|May|June|July|August|September|October|November|December)"
 NUMBER_WORDS_PATTERN = "|".join(word for word in NUMBER_WORDS if word != "one")

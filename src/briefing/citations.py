@@ -21,7 +21,9 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from briefing.errors import Failure
 from briefing.paper_index import PaperIndex, Unit, build_index, index_csv, index_path, normalise, read_index
+from briefing.printed import printed_at
 
 KEYWORD = re.compile(r"\s+(?=paras?\b|paragraphs?\b|minutes?\s+\d|slides?\s+\d|points?\s+\d|rows?\s+\d|appendix\s)", re.IGNORECASE)
 ITEMS = re.compile(r"^items?\s+(\d+)\s*(?:-|–|to)\s*(\d+)$")
@@ -230,8 +232,6 @@ def _nearby(prefix: str, wanted: str, index: PaperIndex) -> str:
 
 def where_printed(printed: str, paper: Paper) -> list[str]:
     """The innermost units in which a figure is printed, in reading order."""
-    from briefing.trace import printed_at
-
     places: list[str] = []
     for offset in printed_at(printed, paper.text):
         unit = paper.index.innermost(offset)
@@ -243,15 +243,11 @@ def where_printed(printed: str, paper: Paper) -> list[str]:
 
 def within(printed: str, resolution: Resolution, paper: Paper) -> bool:
     """True when the figure is printed inside one of the spans the citation covers."""
-    from briefing.trace import printed_at
-
     return any(start <= offset < end for offset in printed_at(printed, paper.text) for start, end in resolution.spans)
 
 
 def load_papers(data_dir: Path, sources) -> tuple[dict[str, Paper], list]:
     """Every registered paper's text and stored index, with failures for missing or stale indexes."""
-    from briefing.validation import Failure
-
     papers: dict[str, Paper] = {}
     failures = []
     if sources is None:
@@ -296,8 +292,6 @@ def load_papers(data_dir: Path, sources) -> tuple[dict[str, Paper], list]:
 
 def section_failures(table, papers: dict[str, Paper]) -> list:
     """Failures for rows of one dataset whose `section` does not resolve in the paper they cite."""
-    from briefing.validation import Failure
-
     frame = table.frame
     if "section" not in frame.columns or "source_id" not in frame.columns:
         return []

@@ -22,6 +22,7 @@ import click
 
 from briefing.config import Paths
 from briefing.errors import BriefingError, InterruptedBuild
+from briefing.progress import LogProgress, RichProgress
 
 log = logging.getLogger("briefing")
 
@@ -258,20 +259,11 @@ class _progress:
     """A live progress display on a terminal; plain log lines otherwise (CI, cron)."""
 
     def __enter__(self):
-        if sys.stderr.isatty():
-            from briefing.progress import RichProgress
-
-            self.display = RichProgress()
-        else:
-            from briefing.build import _LogProgress
-
-            self.display = _LogProgress()
+        self.display = RichProgress() if sys.stderr.isatty() else LogProgress()
         return self.display
 
     def __exit__(self, *exc):
-        close = getattr(self.display, "close", None)
-        if close:
-            close()
+        self.display.close()
         return False
 
 

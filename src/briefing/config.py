@@ -30,8 +30,8 @@ class Paths:
 
     @classmethod
     def default(cls, root: Path | None = None) -> Paths:
-        """Paths of the checkout at `root` (the project root by default)."""
-        root = Path(root or PROJECT_ROOT).resolve()
+        """Paths of the checkout at `root` (by default BRIEFING_ROOT as it is now, else the project root)."""
+        root = Path(root or os.environ.get("BRIEFING_ROOT") or PROJECT_ROOT).resolve()
         data = Path(os.environ.get("BRIEFING_DATA_DIR", root / "data")).resolve()
         return cls(
             root=root,

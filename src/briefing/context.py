@@ -223,9 +223,12 @@ class Briefing:
 
     @property
     def readings(self) -> pd.DataFrame:
-        """Every public figure as a reading, with the date it describes (`when`)."""
+        """Every public figure of this briefing's measures (and those it borrows, see
+        `kinds.Kind.borrows`) as a reading, with the date it describes (`when`). Read by row,
+        so an edit to another briefing's figure does not re-execute this one."""
         if self._readings is None:
-            self._readings = readings.with_when(self.data.table("figures"), self.everything.unfiltered("sources"))
+            figures = self.data.rows("figures", briefing=list(KINDS[self.kind].reads))
+            self._readings = readings.with_when(figures, self.everything.unfiltered("sources"))
         return self._readings
 
     def topic(self, topic: str) -> pd.DataFrame:

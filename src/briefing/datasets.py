@@ -1,11 +1,12 @@
 """Loading the datasets under data/: raw text for validation, typed frames for briefings.
 
-Loaders only read; nothing here writes. A briefing "as of" a date sees only rows whose
-`public_date` is on or before that date (the rule in docs/data-dictionary.md).
+Loaders only read data. A briefing "as of" a date sees only rows whose `public_date` is on
+or before that date (the rule in docs/data-dictionary.md).
 
-Every read through `Data` is recorded in this process's read-set: which table, as of which
-date, and a fingerprint of exactly the rows and columns returned. A build asks each kernel
-for its read-set after the notebook ran (`save_read_set`) and later re-executes the
+Every read through `Data` is recorded in its `ReadLog` (see `briefing.readsets`): which
+table, as of which date, and a fingerprint of exactly the rows and columns returned. A build
+starts each kernel with BRIEFING_READ_SET naming a file, so the log of the data its notebook
+loads is written there as it reads; the build keeps it as the briefing's read-set and later re-executes the
 briefing only when one of those reads would now return something different
 (`changed_reads`), so an edit to rows a briefing never sees does not rebuild it.
 """
@@ -22,6 +23,7 @@ from pathlib import Path
 import pandas as pd
 
 from briefing.config import Paths
+from briefing.readsets import ReadLog
 from briefing.schema import Dataset, Dictionary, load_dictionary
 
 
@@ -98,25 +100,34 @@ def frame_fingerprint(frame: pd.DataFrame) -> str:
     return digest.hexdigest()
 
 
-# What this process has read through `Data`: read name -> fingerprint of what it returned.
-# A kernel runs one notebook, so this is that notebook's read-set.
-_READ_SET: dict[str, str] = {}
+def _read_name(kind: str, name: str = "", as_of: date | None = None, where: dict | None = None) -> str:
+    read = [kind, name, as_of.isoformat() if as_of else None]
+    return json.dumps(read + [where] if where else read, sort_keys=True)
 
 
-def _read_name(kind: str, name: str = "", as_of: date | None = None) -> str:
-    return json.dumps([kind, name, as_of.isoformat() if as_of else None])
+def _parse_read(read: str) -> tuple[str, str, str | None, dict]:
+    kind, name, as_of, *where = json.loads(read)
+    return kind, name, as_of, (where[0] if where else {})
+
+
+def _matching(frame: pd.DataFrame, where: dict) -> pd.DataFrame:
+    """The rows of `frame` whose columns hold the values in `where` (a list: any of them)."""
+    for column, value in where.items():
+        frame = frame[frame[column].isin(value if isinstance(value, list) else [value])]
+    return frame
 
 
 class Data:
     """All datasets as typed DataFrames, optionally cut to what was public on a date.
 
-    Each read is recorded in this process's read-set (see the module docstring).
+    Each read is recorded in `log` (see the module docstring); cuts of one Data share it.
     """
 
-    def __init__(self, tables: dict[str, pd.DataFrame], dictionary: Dictionary, as_of: date | None = None):
+    def __init__(self, tables: dict[str, pd.DataFrame], dictionary: Dictionary, as_of: date | None = None, log: ReadLog | None = None):
         self._tables = tables
         self._dictionary = dictionary
         self.as_of = as_of
+        self.log = log if log is not None else ReadLog()
 
     def __getattr__(self, name: str) -> pd.DataFrame:
         if name.startswith("_"):
@@ -144,10 +155,12 @@ class Data:
 
     def _answer(self, read: str):
         """What `read` returns from this data (without recording it)."""
-        kind, name, as_of = json.loads(read)
+        kind, name, as_of, where = _parse_read(read)
         day = date.fromisoformat(as_of) if as_of else None
         if kind == "table":
             return self._cut_rows(name, day)
+        if kind == "rows":
+            return _matching(self._cut_rows(name, day), where)
         if kind == "latest public_date":
             return self._latest_public_date(day)
         if kind == "names":
@@ -157,14 +170,26 @@ class Data:
         raise ValueError(f"unknown read {read}")
 
     def _record(self, read: str, answer) -> None:
-        if read not in _READ_SET:
-            _READ_SET[read] = _answer_fingerprint(answer)
+        if read not in self.log:
+            self.log.record(read, _answer_fingerprint(answer))
 
     def table(self, name: str) -> pd.DataFrame:
         """One dataset, cut to rows public on or before `as_of` when it is set."""
         frame = self._cut_rows(name, self.as_of)
         self._record(_read_name("table", name, self.as_of if "public_date" in frame.columns else None), frame)
         return frame
+
+    def rows(self, name: str, **where) -> pd.DataFrame:
+        """The rows of one dataset whose columns hold the given values, cut to `as_of` when
+        it is set: `rows("figures", briefing="comms")`, `rows("figures", measure_key=[a, b])`.
+
+        Recorded as a read of those rows alone, so a briefing that reads its own rows this
+        way is not re-executed when another briefing's rows change.
+        """
+        frame = self._cut_rows(name, self.as_of)
+        selected = _matching(frame, where)
+        self._record(_read_name("rows", name, self.as_of if "public_date" in frame.columns else None, where), selected)
+        return selected
 
     def unfiltered(self, name: str) -> pd.DataFrame:
         """One dataset with every row, whatever `as_of` is."""
@@ -184,7 +209,7 @@ class Data:
 
     def cut(self, as_of: date | None) -> Data:
         """The same data seen as of another date."""
-        return Data(self._tables, self._dictionary, as_of)
+        return Data(self._tables, self._dictionary, as_of, self.log)
 
     @property
     def names(self) -> list[str]:
@@ -208,16 +233,6 @@ def _answer_fingerprint(answer) -> str:
     return hashlib.sha256(repr(answer).encode()).hexdigest()
 
 
-def read_set() -> dict[str, str]:
-    """Everything this process has read through `Data`: read -> fingerprint of its answer."""
-    return dict(sorted(_READ_SET.items()))
-
-
-def save_read_set(path: str | Path) -> None:
-    """Write this process's read-set as JSON (a build calls this in each kernel after its notebook)."""
-    Path(path).write_text(json.dumps(read_set(), indent=0, sort_keys=True), encoding="utf-8")
-
-
 def changed_reads(data: Data, reads: dict[str, str]) -> list[str]:
     """The recorded reads that would now return something different, in words."""
     changed = []
@@ -232,14 +247,19 @@ def changed_reads(data: Data, reads: dict[str, str]) -> list[str]:
 
 
 def describe_read(read: str) -> str:
-    """A read in words: 'figures as of 2023-03-15'."""
-    kind, name, as_of = json.loads(read)
-    subject = name if kind == "table" else kind
+    """A read in words: 'figures as of 2023-03-15', 'figures where briefing is comms as of 2023-03-15'."""
+    kind, name, as_of, where = _parse_read(read)
+    subject = name if kind in ("table", "rows") else kind
+    if where:
+        subject += " where " + " and ".join(f"{column} is {value}" for column, value in where.items())
     return f"{subject} as of {as_of}" if as_of else subject
 
 
-def load_data(paths: Paths, as_of: date | None = None) -> Data:
-    """Read every dataset as typed frames (no validation: see briefing.validation)."""
+def load_data(paths: Paths, as_of: date | None = None, log: ReadLog | None = None) -> Data:
+    """Read every dataset as typed frames (no validation: see briefing.validation).
+
+    Reads are recorded in `log`, by default one written where a build asked (`ReadLog.from_environment`).
+    """
     dictionary = load_dictionary(paths.dictionary)
     tables = {}
     for name, dataset in dictionary.datasets.items():
@@ -250,4 +270,4 @@ def load_data(paths: Paths, as_of: date | None = None) -> Data:
         # briefing, topic, name and unit, declared once in measures.csv.
         figures = tables["figures"]
         tables["figures"] = figures.merge(tables["measures"], on="measure_key", how="left", validate="many_to_one").set_axis(figures.index)
-    return Data(tables, dictionary, as_of)
+    return Data(tables, dictionary, as_of, log if log is not None else ReadLog.from_environment())

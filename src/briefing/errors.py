@@ -1,5 +1,38 @@
 """Errors the workbook raises. Each one's message is meant for the analyst who must fix it,
-and each kind has its own exit code (listed in README.md, "When something is wrong")."""
+and each kind has its own exit code (listed in README.md, "When something is wrong").
+`Failure` is one broken data rule, as validation and the trace check report it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+MAX_VALUES_SHOWN = 8
+
+
+@dataclass
+class Failure:
+    """One broken rule in one column of one file."""
+
+    file: str
+    column: str | None
+    rule: str
+    values: list = field(default_factory=list)
+    lines: list[int] = field(default_factory=list)
+
+    def __str__(self) -> str:
+        where = f"data/{self.file}"
+        if self.column:
+            where += f", column '{self.column}'"
+        text = f"{where}: {self.rule}."
+        if self.values:
+            shown = ", ".join(repr(v) for v in self.values[:MAX_VALUES_SHOWN])
+            more = len(self.values) - MAX_VALUES_SHOWN
+            text += f" Offending value(s): {shown}" + (f" and {more} more" if more > 0 else "") + "."
+        if self.lines:
+            shown = ", ".join(str(n) for n in self.lines[:MAX_VALUES_SHOWN])
+            more = len(self.lines) - MAX_VALUES_SHOWN
+            text += f" Line(s) {shown}" + (f" and {more} more" if more > 0 else "") + "."
+        return text
 
 
 class BriefingError(Exception):

@@ -16,7 +16,26 @@ from pathlib import Path
 import yaml
 
 PACKAGE_DIR = Path(__file__).resolve().parent
-RENDERING_LIBRARIES = ("altair", "vl-convert-python", "nbconvert", "pandas", "papermill", "jinja2", "mistune", "markupsafe", "holidays")
+# Every library whose version can change the bytes of a page: the charts (altair,
+# vl-convert), the notebook run and its conversion (papermill, nbformat, nbconvert, mistune,
+# pygments), the words (jinja2, markupsafe, babel formats every number and date), the data
+# (pandas, numpy) and the calendar arithmetic (holidays, python-dateutil).
+RENDERING_LIBRARIES = (
+    "altair",
+    "babel",
+    "holidays",
+    "jinja2",
+    "markupsafe",
+    "mistune",
+    "nbconvert",
+    "nbformat",
+    "numpy",
+    "pandas",
+    "papermill",
+    "pygments",
+    "python-dateutil",
+    "vl-convert-python",
+)
 
 
 def fingerprint(paths: list[Path]) -> str:
@@ -61,10 +80,14 @@ def library_versions() -> dict[str, str]:
     return versions
 
 
-def code_fingerprint() -> str:
-    """Fingerprint of this package's code, templates and rendering libraries."""
+def code_fingerprint(versions: dict[str, str] | None = None) -> str:
+    """Fingerprint of this package's code, templates and rendering libraries.
+
+    `versions` maps each library to its version (default: the installed ones, see
+    `library_versions`); a page built with other versions is stale.
+    """
     digest = hashlib.sha256(fingerprint(code_files()).encode())
-    digest.update(json.dumps(library_versions(), sort_keys=True).encode())
+    digest.update(json.dumps(library_versions() if versions is None else versions, sort_keys=True).encode())
     return digest.hexdigest()
 
 

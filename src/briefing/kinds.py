@@ -16,9 +16,17 @@ class Kind:
 
     name: str  # params key, notebook name, template folder and module name
     title: str  # as members see it, e.g. "Precept briefing"
+    # The briefings whose figures this one reads (its own, and any it borrows), so that an
+    # edit to another briefing's figure does not re-execute it.
+    borrows: tuple[str, ...] = ()
     # A function of the topic module, (paths, meeting_date, parameters) -> list of lines,
     # that the build prints to the analyst (never to members) for each briefing it builds.
     analyst_warnings: str | None = None
+
+    @property
+    def reads(self) -> tuple[str, ...]:
+        """The briefings whose measures' figures this briefing reads."""
+        return (self.name, *self.borrows)
 
     @property
     def module(self) -> str:
@@ -40,7 +48,7 @@ KINDS: dict[str, Kind] = {
     kind.name: kind
     for kind in (
         Kind("precept", "Precept briefing", analyst_warnings="analyst_warnings"),
-        Kind("comms", "Communications and engagement briefing"),
+        Kind("comms", "Communications and engagement briefing", borrows=("precept",)),  # the precept survey
         Kind("communities", "Communities briefing"),
         Kind("culture", "Culture Statement briefing"),
     )

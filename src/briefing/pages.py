@@ -6,19 +6,13 @@ from functools import lru_cache
 
 import pandas as pd
 
-from briefing import rules
+from briefing import labels, rules
 from briefing.config import TEMPLATES_DIR
 from briefing.datasets import Data
 from briefing.kinds import BODY, KINDS
 from briefing.params import MeetingParams
 from briefing.render import house_css
 from briefing.words import date_text as long_date
-
-KIND_LABELS = {
-    "precept": "precept meeting",
-    "agm": "annual meeting",
-    "reserve": "reserve meeting, held only if the Panel vetoes the precept",
-}
 
 
 @lru_cache(maxsize=1)
@@ -86,8 +80,8 @@ def meeting_index(params: MeetingParams, data: Data) -> str:
     meeting = facts["meeting"]
     return _render(
         "meeting_index.html.j2",
-        title=f"Meeting of {long_date(day)}: briefings for the {BODY}",
-        label=f"Meeting of {long_date(day)}",
+        title=labels.meeting_title(day),
+        label=labels.meeting_label(day),
         time=_text(meeting.get("start_time"), ""),
         venue=_text(meeting.get("venue"), ""),
         papers_due=long_date(rules.papers_due(day)),
@@ -108,10 +102,10 @@ def site_index(all_params: dict[str, MeetingParams], data: Data) -> str:
         meetings.append(
             {
                 "date": day,
-                "label": f"Meeting of {long_date(params.meeting_date)}",
-                "kind_label": KIND_LABELS.get(facts["meeting"].get("kind"), ""),
+                "label": labels.meeting_label(params.meeting_date),
+                "kind_label": labels.kind_label(facts["meeting"].get("kind")),
                 "briefings": [{"title": KINDS[k].title} for k in params.briefings.needed()],
                 "has_own_papers": facts["has_own_papers"],
             }
         )
-    return _render("site_index.html.j2", title=f"Briefings for the {BODY}", meetings=meetings)
+    return _render("site_index.html.j2", title=labels.site_title(), meetings=meetings)

@@ -51,18 +51,21 @@ class PreceptParams(BriefingParams):
 EXTRA_PARAMS: dict[str, type[BriefingParams]] = {"precept": PreceptParams}
 
 
-def _needed(self) -> dict[str, BriefingParams]:
-    """The briefings this meeting needs, in the registry's order."""
-    return {kind: value for kind in KIND_NAMES if (value := getattr(self, kind)) is not None}
+class _BriefingsBase(_Strict):
+    """What every meeting's set of briefings can say: which of them it needs."""
+
+    def needed(self) -> dict[str, BriefingParams]:
+        """The briefings this meeting needs, in the registry's order."""
+        return {kind: value for kind in KIND_NAMES if (value := getattr(self, kind)) is not None}
 
 
+# One optional field per kind in the registry (briefing.kinds), so a new kind needs no edit here.
 Briefings = create_model(
     "Briefings",
-    __base__=_Strict,
+    __base__=_BriefingsBase,
     __doc__="The briefings a meeting needs; omit those it does not.",
     **{kind: (EXTRA_PARAMS.get(kind, BriefingParams) | None, None) for kind in KIND_NAMES},
 )
-Briefings.needed = _needed
 
 
 class MeetingParams(_Strict):

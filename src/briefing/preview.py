@@ -1,7 +1,7 @@
 """`briefing preview`: serve the pack on localhost, rebuild what changed on save, reload the page.
 
 Preview is a long-running process, so it keeps warm what a one-shot build pays for again
-(`briefing.build.Warm`): Great Expectations imported and set up once, each dataset's last
+(`briefing.execute.Warm`): Great Expectations imported and set up once, each dataset's last
 validation, and worker processes that each hold a kernel with the briefing package already
 imported. After each save it runs an incremental build (only the datasets that changed are
 revalidated; only the briefings whose notebook, params, code or read data changed are
@@ -29,6 +29,7 @@ from pathlib import Path
 
 from briefing.config import PACKAGE_DIR, Paths
 from briefing.errors import BriefingError, PortInUseError
+from briefing.progress import Progress
 
 log = logging.getLogger("briefing.preview")
 
@@ -71,7 +72,7 @@ class Reloads:
             return len(self._events)
 
 
-class _Timings:
+class _Timings(Progress):
     """Build progress that notes when each stage started and finished, for the per-save report.
 
     A stage runs from its first line to its `done` line or, without one, to the next stage.
@@ -113,12 +114,6 @@ class _Timings:
         self.started.setdefault(name, now)
         self.ended[name] = now
         self.messages[name] = message
-
-    def note(self, message):
-        pass
-
-    def fail(self, message):
-        pass
 
     @property
     def seconds(self) -> dict[str, float]:
@@ -207,7 +202,7 @@ def serve(paths: Paths, dates: list[str] | None, port: int) -> None:
     Raises PortInUseError, before building anything, when the port is taken."""
     import signal
 
-    from briefing.build import Warm
+    from briefing.execute import Warm
 
     reloads = Reloads()
     server = open_server(paths, port, reloads)
@@ -235,11 +230,6 @@ def serve(paths: Paths, dates: list[str] | None, port: int) -> None:
     finally:
         server.server_close()
         warm.close()
-
-
-def make_server(paths: Paths, port: int, reloads: Reloads) -> ThreadingHTTPServer:
-    """The preview's HTTP server on 127.0.0.1:`port` (0 picks a free port)."""
-    return open_server(paths, port, reloads)
 
 
 def preview_page(page: str, nonce: str) -> str:

@@ -3,13 +3,15 @@
 Everything is done through nbconvert's own mechanisms: the house template folder
 (templates/nbconvert/briefing, extending `lab`), exporter settings that drop input and
 prompts, and preprocessors that drop the parameters cells and anything written to
-stderr, and that give each section heading an id for the contents list.
+stderr, and that give each section heading an id for the contents list (registered in
+the template's conf.json, which nbconvert reads).
 """
 
 from __future__ import annotations
 
 import re
 from functools import lru_cache
+from html.parser import HTMLParser
 
 import nbformat
 from markupsafe import escape
@@ -85,8 +87,6 @@ def _exporter():
         exclude_anchor_links=True,
         embed_images=True,
     )
-    exporter.register_preprocessor(RemoveStderr, enabled=True)
-    exporter.register_preprocessor(SectionHeadings, enabled=True)
     return exporter
 
 
@@ -137,6 +137,39 @@ def _drop_empty_sections(notebook: nbformat.NotebookNode) -> nbformat.NotebookNo
     return notebook
 
 
+class _ReadText(HTMLParser):
+    """The words of an HTML fragment a reader reads through: not charts (svg), and not the
+    collapsed data tables (details) that repeat a chart for those who want it."""
+
+    SKIPPED = ("svg", "details")
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.words: list[str] = []
+        self.skipping = 0
+
+    def handle_starttag(self, tag, attrs):
+        self.skipping += tag in self.SKIPPED
+
+    def handle_startendtag(self, tag, attrs):
+        pass
+
+    def handle_endtag(self, tag):
+        self.skipping -= tag in self.SKIPPED and self.skipping > 0
+
+    def handle_data(self, data):
+        if not self.skipping:
+            self.words.append(data)
+
+
+def read_text(html: str) -> str:
+    """The text of an HTML fragment that a reader reads through (see `_ReadText`)."""
+    reader = _ReadText()
+    reader.feed(html)
+    reader.close()
+    return " ".join(reader.words)
+
+
 def _minutes(words: int) -> int:
     return max(1, -(-words // WORDS_PER_MINUTE))
 
@@ -164,9 +197,8 @@ def page_words(notebook: nbformat.NotebookNode) -> int:
             texts.append(cell.source)
         for output in cell.get("outputs", []):
             data = output.get("data", {})
-            # Collapsed data tables repeat a chart for those who want it; they are not read through.
-            texts.append(re.sub(r"<svg.*?</svg>|<details>.*?</details>|<[^>]+>", " ", str(data.get("text/html", "")), flags=re.S))
-    return len(" ".join(re.sub(r"<[^>]+>|\{#[a-z0-9-]+\}", " ", t) for t in texts).split())
+            texts.append(read_text(str(data.get("text/html", ""))))
+    return len(re.sub(r"\{#[a-z0-9-]+\}", " ", " ".join(texts)).split())
 
 
 def render_notebook(notebook: nbformat.NotebookNode, page: dict) -> str:

@@ -11,9 +11,11 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 
+import numpy as np
 import pandas as pd
+from dateutil.relativedelta import relativedelta
 
 from briefing.words import as_date
 
@@ -166,17 +168,13 @@ def papers_due(meeting_date: date) -> date:
     """
     import holidays
 
-    bank_holidays = holidays.country_holidays("GB", subdiv="ENG", years=[meeting_date.year - 1, meeting_date.year])
-    day = meeting_date
-    counted = 0
-    while counted < CLEAR_WORKING_DAYS:
-        day -= timedelta(days=1)
-        if day.weekday() < 5 and day not in bank_holidays:
-            counted += 1
-    publication = day - timedelta(days=1)
-    while publication.weekday() >= 5 or publication in bank_holidays:
-        publication -= timedelta(days=1)
-    return publication
+    bank_holidays = np.array(
+        list(holidays.country_holidays("GB", subdiv="ENG", years=[meeting_date.year - 1, meeting_date.year])), dtype="datetime64[D]"
+    )
+    # A meeting on a non-working day counts back from the next working day, which has the
+    # same working days before it.
+    fifth_clear_day = np.busday_offset(meeting_date, -CLEAR_WORKING_DAYS, roll="forward", holidays=bank_holidays)
+    return np.busday_offset(fifth_clear_day, -1, holidays=bank_holidays).astype(date)
 
 
 def is_dated(figure_date, meeting_date) -> bool:
@@ -189,13 +187,8 @@ def is_dated(figure_date, meeting_date) -> bool:
 
 
 def _months_before(day: date, months: int) -> date:
-    month = day.month - months
-    year = day.year
-    while month <= 0:
-        month += 12
-        year -= 1
-    last_day = [31, 29 if year % 4 == 0 and (year % 100 or year % 400 == 0) else 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1]
-    return date(year, month, min(day.day, last_day))
+    """The same day `months` months earlier (the month's last day when it is shorter)."""
+    return day - relativedelta(months=months)
 
 
 def figure_date(row) -> date | None:
@@ -234,17 +227,11 @@ def previous_meeting(meeting_dates: list[date], current: date) -> date | None:
 
 def financial_quarter(day: date) -> str:
     """'2023/24 Q1' for a date in April-June 2023."""
-    start_year = day.year if day.month >= 4 else day.year - 1
-    quarter = (day.month - 4) % 12 // 3 + 1
-    return f"{start_year}/{(start_year + 1) % 100:02d} Q{quarter}"
+    period = pd.Period(day, freq="Q-MAR")  # quarters of financial years ending in March
+    return f"{period.qyear - 1}/{period.qyear % 100:02d} Q{period.quarter}"
 
 
 def quarter_passed(due_quarter: str, meeting_date: date) -> bool:
-    """True when the meeting falls after the end of the financial quarter `due_quarter`."""
-    year = int(due_quarter[:4])
-    quarter = int(due_quarter[-1])
-    end_month = 3 + quarter * 3  # Q1 ends June (6), Q4 ends March (15 -> 3 of next year)
-    end_year = year + (1 if end_month > 12 else 0)
-    end_month = end_month - 12 if end_month > 12 else end_month
-    next_month = date(end_year + (1 if end_month == 12 else 0), 1 if end_month == 12 else end_month + 1, 1)
-    return meeting_date >= next_month
+    """True when the meeting falls after the end of the financial quarter `due_quarter` ('2023/24 Q1')."""
+    period = pd.Period(year=int(due_quarter[:4]) + 1, quarter=int(due_quarter[-1]), freq="Q-MAR")
+    return meeting_date > period.end_time.date()

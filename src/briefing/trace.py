@@ -15,7 +15,10 @@ import math
 import operator
 import re
 
+from briefing.citations import load_papers, resolve, section_failures, where_printed, within
 from briefing.config import Paths
+from briefing.errors import Failure
+from briefing.printed import printed_in, squeeze
 
 NUMBER_WORDS = {
     "one": 1,
@@ -44,11 +47,6 @@ NUMBER = re.compile(r"(\d[\d,]*(?:\.\d+)?)(bn|k|m)?", re.IGNORECASE)
 OPERATORS = {ast.Add: operator.add, ast.Sub: operator.sub, ast.Mult: operator.mul, ast.Div: operator.truediv}
 
 
-def squeeze(text: str) -> str:
-    """Text with all white space removed, for matching across broken PDF lines."""
-    return re.sub(r"\s+", "", text)
-
-
 def numbers_in(printed: str) -> list[float]:
     """Every number a printed figure can be read as: '£1.8m' -> [1.8, 1800000]."""
     text = squeeze(printed)
@@ -67,33 +65,6 @@ def numbers_in(printed: str) -> list[float]:
 def value_matches(value: float, printed: str) -> bool:
     """True when `value` is one of the numbers `printed` states."""
     return any(math.isclose(value, n, rel_tol=1e-9, abs_tol=1e-9) for n in numbers_in(printed))
-
-
-def _figure_pattern(printed: str) -> str | None:
-    characters = squeeze(printed)
-    if not characters:
-        return None
-    body = r"\s*".join(re.escape(c) for c in characters)
-    return rf"(?<![0-9A-Za-z])(?<![0-9][,.]){body}(?![0-9A-Za-z])(?![,.][0-9])"
-
-
-def printed_in(printed: str, paper_text: str) -> bool:
-    """True when the printed figure appears in the paper as a whole token.
-
-    White space inside the figure is optional (the PDF extraction broke lines and spaced
-    out slide text) and case is ignored, but the figure must not be part of a longer
-    number or word: '285' is not found in '634,285', nor 'two' in 'network'.
-    """
-    pattern = _figure_pattern(printed)
-    return pattern is not None and re.search(pattern, paper_text, flags=re.IGNORECASE) is not None
-
-
-def printed_at(printed: str, paper_text: str) -> list[int]:
-    """Every offset in the paper where the printed figure appears (the rules of `printed_in`)."""
-    pattern = _figure_pattern(printed)
-    if pattern is None:
-        return []
-    return [match.start() for match in re.finditer(pattern, paper_text, flags=re.IGNORECASE)]
 
 
 def evaluate(expression: str, values: dict[str, float]) -> float:
@@ -121,15 +92,12 @@ def _text(value) -> str | None:
     return value if isinstance(value, str) and value.strip() else None
 
 
-def trace_failures(paths: Paths, dictionary, tables) -> list:
+def trace_failures(paths: Paths, dictionary, tables) -> list[Failure]:
     """Failures of the trace check over every dataset.
 
     Every row's `section` must resolve to a unit of its paper's section index; a printed
     figure must be printed in the paper and inside the unit its row cites.
     """
-    from briefing.citations import load_papers, resolve, section_failures, where_printed, within
-    from briefing.validation import Failure
-
     papers, failures = load_papers(paths.data, tables.get("sources"))
     for table in tables.values():
         failures += section_failures(table, papers)

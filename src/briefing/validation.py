@@ -22,19 +22,18 @@ import hashlib
 import json
 import logging
 import os
-import threading
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from briefing.config import Paths
 from briefing.datasets import EmptyFileError, RawTable, coerce, read_raw
-from briefing.errors import DataValidationError
+from briefing.errors import DataValidationError, Failure
 from briefing.fingerprints import validation_code_fingerprint, validation_stamp
+from briefing.paper_index import index_path
 from briefing.schema import PROVENANCE_COLUMNS, Dataset, Dictionary, load_dictionary
+from briefing.trace import trace_failures
 
 log = logging.getLogger(__name__)
-
-MAX_VALUES_SHOWN = 8
 
 TYPE_PATTERNS = {
     "integer": r"^-?\d+$",
@@ -47,32 +46,6 @@ TYPE_WORDS = {
     "boolean": "true or false",
     "date": "a date written YYYY-MM-DD",
 }
-
-
-@dataclass
-class Failure:
-    """One broken rule in one column of one file."""
-
-    file: str
-    column: str | None
-    rule: str
-    values: list = field(default_factory=list)
-    lines: list[int] = field(default_factory=list)
-
-    def __str__(self) -> str:
-        where = f"data/{self.file}"
-        if self.column:
-            where += f", column '{self.column}'"
-        text = f"{where}: {self.rule}."
-        if self.values:
-            shown = ", ".join(repr(v) for v in self.values[:MAX_VALUES_SHOWN])
-            more = len(self.values) - MAX_VALUES_SHOWN
-            text += f" Offending value(s): {shown}" + (f" and {more} more" if more > 0 else "") + "."
-        if self.lines:
-            shown = ", ".join(str(n) for n in self.lines[:MAX_VALUES_SHOWN])
-            more = len(self.lines) - MAX_VALUES_SHOWN
-            text += f" Line(s) {shown}" + (f" and {more} more" if more > 0 else "") + "."
-        return text
 
 
 @dataclass
@@ -348,7 +321,7 @@ class Engine:
     """Great Expectations, imported and set up once: one ephemeral context, one data source.
 
     A one-shot build makes one per run; `briefing preview` keeps one for its whole life
-    (`kept_engine`), so a save pays neither the import nor the set-up again.
+    (`briefing.execute.Warm`), so a save pays neither the import nor the set-up again.
     """
 
     def __init__(self):
@@ -400,18 +373,6 @@ class Engine:
         if typed_suite.expectations and len(frame):
             failures += _stacked_failures(self.runner.run(coerce(frame, stacked), typed_suite), owners, tables)
         return failures
-
-
-_kept: dict[str, Engine] = {}
-_kept_lock = threading.Lock()
-
-
-def kept_engine() -> Engine:
-    """The engine this process keeps (created on first use): for long-running processes."""
-    with _kept_lock:
-        if "engine" not in _kept:
-            _kept["engine"] = Engine()
-        return _kept["engine"]
 
 
 def dataset_key(
@@ -469,8 +430,6 @@ def _file_fingerprint(path: Path | None) -> str:
 def _cited_papers(paths: Paths, table: RawTable, sources: RawTable | None) -> dict[str, str]:
     """For a dataset that cites papers: each source it cites -> its file name and the
     fingerprints of the paper's text and of its section index."""
-    from briefing.paper_index import index_path
-
     if sources is None or "source_id" not in table.frame.columns:
         return {}
     files = dict(zip(sources.frame["source_id"], sources.frame["file_name"], strict=True)) if "file_name" in sources.frame else {}
@@ -516,8 +475,6 @@ def run_validation(paths: Paths, reuse: bool = False, engine: Engine | None = No
         engine = engine or Engine()
         failures += engine.check_all([tables[name] for name in checked], references, tables)
     if not failures:
-        from briefing.trace import trace_failures
-
         traced = {name: tables[name] for name in checked}
         if sources is not None:
             traced.setdefault("sources", sources)

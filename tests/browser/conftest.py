@@ -2,8 +2,9 @@
 
 The browser is Debian's chromium (never a downloaded one). Locally a missing browser
 skips these tests with a notice; in CI (the CI environment variable is set) it fails.
-Every .html file under briefings/ is a page under test; docs/circulation-checks.md
-describes what is checked and why.
+Every page of the pack built fresh in the test session (the `pack` fixture of
+tests/conftest.py) is a page under test; docs/circulation-checks.md describes what is
+checked and why.
 """
 
 from __future__ import annotations
@@ -15,9 +16,9 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-# The committed pack by default; CIRCULATION_PAGES checks another folder, e.g. one written
-# by `briefing build --output DIR`, before it replaces the pack.
-BRIEFINGS = Path(os.environ.get("CIRCULATION_PAGES") or ROOT / "briefings").resolve()
+# The pack built fresh in the session by default; CIRCULATION_PAGES checks another folder,
+# e.g. one written by `briefing build --output DIR`, before it replaces the pack.
+CIRCULATION_PAGES = os.environ.get("CIRCULATION_PAGES")
 INSTALL_HINT = "install Debian's chromium: sudo apt-get install chromium"
 LAUNCH_ARGS = [
     "--no-sandbox",
@@ -44,14 +45,21 @@ def find_chromium() -> str | None:
     return shutil.which("chromium")
 
 
-def pack_pages() -> list[str]:
-    """Every page of the committed pack, relative to briefings/ (posix form, sorted)."""
-    if not BRIEFINGS.is_dir():
-        return []
-    return sorted(p.relative_to(BRIEFINGS).as_posix() for p in BRIEFINGS.rglob("*.html"))
+def expected_pages() -> list[str]:
+    """Every page a build of every meeting in params/ writes, relative to the pack (posix
+    form, sorted): known before the pack is built, so the tests can be collected first."""
+    if CIRCULATION_PAGES:
+        folder = Path(CIRCULATION_PAGES)
+        return sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*.html")) if folder.is_dir() else []
+    from briefing.params import load_all_params
+
+    pages = ["index.html"]
+    for day, params in load_all_params(ROOT / "params").items():
+        pages += [f"{day}/index.html"] + [f"{day}/{kind}.html" for kind in params.briefings.needed()]
+    return sorted(pages)
 
 
-PAGES = pack_pages()
+PAGES = expected_pages()
 
 
 def pytest_generate_tests(metafunc):
@@ -91,13 +99,13 @@ def browser(chromium_path):
 def page_name(request) -> str:
     name = request.param
     if name == "<no pages>":
-        pytest.fail(f"no .html pages under {BRIEFINGS}; build the pack with 'briefing build --all'")
+        pytest.fail("no pages to check: params/ names no meeting, or CIRCULATION_PAGES holds no .html page")
     return name
 
 
 @pytest.fixture
-def page_file(page_name) -> Path:
-    return BRIEFINGS / page_name
+def page_file(page_name, briefings_dir) -> Path:
+    return briefings_dir / page_name
 
 
 def record(page: str, **values) -> None:
@@ -112,14 +120,17 @@ def record_metric():
 
 
 @pytest.fixture(scope="session")
-def pack_pages() -> list[str]:
-    """Every page of the pack, relative to briefings/."""
-    return list(PAGES)
+def briefings_dir(request) -> Path:
+    """The folder of the pack under test: CIRCULATION_PAGES, or the session's fresh pack."""
+    if CIRCULATION_PAGES:
+        return Path(CIRCULATION_PAGES).resolve()
+    return request.getfixturevalue("pack").briefings
 
 
 @pytest.fixture(scope="session")
-def briefings_dir() -> Path:
-    return BRIEFINGS
+def pack_pages(briefings_dir) -> list[str]:
+    """Every page of the pack under test, relative to its folder."""
+    return sorted(p.relative_to(briefings_dir).as_posix() for p in briefings_dir.rglob("*.html"))
 
 
 def pytest_terminal_summary(terminalreporter):

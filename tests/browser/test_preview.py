@@ -24,7 +24,7 @@ REBUILD_TIMEOUT_SECONDS = 180
 def running_preview(paths, tmp_path):
     """Preview of a writable copy of the project: built once, served on a free port, watching."""
     from briefing import preview
-    from briefing.build import Warm
+    from briefing.execute import Warm
 
     for name in ("notebooks", "params", "data"):
         shutil.copytree(getattr(paths, name), tmp_path / name, ignore=shutil.ignore_patterns(".ipynb_checkpoints"))
@@ -47,7 +47,7 @@ def running_preview(paths, tmp_path):
     try:
         first = preview.rebuild(local, [MEETING], warm, reloads)
         assert f"rebuilt {MEETING} precept" in first, first
-        server = preview.make_server(local, 0, reloads)
+        server = preview.open_server(local, 0, reloads)
         threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.1}, daemon=True).start()
         watcher = threading.Thread(target=preview.watch, args=(local, [MEETING], stop, lines.put, warm, reloads), daemon=True)
         watcher.start()
