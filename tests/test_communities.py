@@ -479,7 +479,7 @@ def test_the_note_on_the_page_is_at_most_1000_words(pack):
     assert re.search(r"Reading time: note [1-5] min,", page)
 
 
-def test_no_template_adds_a_question_while_rendering(pack):
+def test_no_template_adds_a_question_while_rendering(paths):
     folder = paths.root / "src" / "briefing" / "templates" / "briefings" / "communities"
     assert not (folder / "key_points.html.j2").exists()
     for template in folder.glob("*.html.j2"):

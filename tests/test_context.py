@@ -1,4 +1,5 @@
-"""The briefing a notebook assembles: its data as of the meeting, citations and questions."""
+"""The briefing a notebook assembles: its data as of the meeting, the item, last time, and
+the readings of its own measures."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import pandas as pd
 import pytest
 
 from briefing.context import open_briefing
+from briefing.note import Cite
 
 
 @pytest.fixture(scope="module")
@@ -24,24 +26,31 @@ def test_a_briefing_sees_only_rows_public_by_its_meeting(paths):
     assert len(figures) < len(everything)
 
 
-def test_citations_are_numbered_in_order_of_first_use(briefing):
-    sources = briefing.everything.unfiltered("sources")
-    first, second = sources["source_id"].iloc[0], sources["source_id"].iloc[1]
-    start = len(briefing.citations)
-    assert briefing.cite_number(first, "para 1") == start + 1
-    assert briefing.cite_number(second, "para 2") == start + 2
-    assert briefing.cite_number(first, "para 1") == start + 1
+def test_the_item_says_who_presents_it_what_the_panel_is_asked_and_its_remit(briefing):
+    item = briefing.item_facts()
+    assert item.number == "6" and item.asked_to == "note" and item.power == "scrutiny"
+    assert item.ask_cites == (Cite("pcp-2023-03-15-pack", "item 6, para 2.1"),)
+    assert item.remit_cites == (Cite("pcp-2023-03-15-pack", "item 6, para 3.1"),)
 
 
-def test_a_question_is_asked_once(briefing):
-    before = len(briefing.questions)
-    briefing.ask("What is the plan for the next year?", "a test figure")
-    briefing.ask("What is the plan for the next year?", "a test figure")
-    assert len(briefing.questions) == before + 1
+def test_last_time_is_the_last_earlier_meeting_on_the_topic_split_by_whether_answered(paths):
+    culture = open_briefing("culture", "2023-03-15", paths=paths, agenda_item="8")
+    last = culture.last_time()
+    assert last.meeting_date == date(2023, 2, 1)
+    assert [row["action_id"] for row in last.answered] and not last.unanswered
+    assert all(row["status"] == "closed" and isinstance(row["closed_note"], str) for row in last.answered)
 
 
-def test_the_header_states_the_meeting_and_when_papers_were_due(briefing):
+def test_a_topic_the_panel_has_not_decided_on_before_has_no_last_time(briefing):
+    assert briefing.last_time().meeting_date is None
+
+
+def test_readings_are_this_briefings_measures_and_those_it_borrows(briefing):
+    kinds = set(briefing.readings["briefing"])
+    assert kinds == {"comms", "precept"}  # comms borrows the precept survey
+
+
+def test_the_header_states_the_meeting_and_item(briefing):
     facts = briefing.header_facts()
     assert facts["meeting_date"] == date(2023, 3, 15)
-    assert facts["papers_due"] < date(2023, 3, 15)
-    assert facts["figures_as_at"] is not None and facts["figures_as_at"] <= date(2023, 3, 15)
+    assert facts["item"]["item_number"] == 6 and not facts["draft"]

@@ -23,9 +23,9 @@ def _macros():
     return _environment().get_template("labels.txt.j2").module
 
 
-def footer() -> str:
-    """The footer of every briefing page."""
-    return _environment().get_template("footer.txt.j2").render(body=BODY).strip()
+def footer(meeting_date) -> str:
+    """The footer of a briefing page: who it is for and the as-of rule for its meeting."""
+    return _environment().get_template("footer.txt.j2").render(body=BODY, day=date_text(meeting_date)).strip()
 
 
 def meeting_label(day) -> str:
@@ -39,7 +39,7 @@ def briefing_page(meeting_date, kind: str) -> dict:
     return {
         "title": str(_macros().briefing_title(KINDS[kind].title, day, BODY)),
         "meeting_label": meeting_label(meeting_date),
-        "footer": footer(),
+        "footer": footer(meeting_date),
     }
 
 
