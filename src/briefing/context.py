@@ -142,10 +142,14 @@ class Briefing:
             return notes.LastTime()
         last = mine["meeting_date"].max()
         made = mine[mine["meeting_date"] == last].sort_values("action_id")
+        decisions = made[made["kind"] == "decision"]
+        made = made[made["kind"] != "decision"]
         answered = made[made["status"] == "closed"]
         answered = answered[answered["closed_meeting_date"] <= self.meeting_date_stamp]
         unanswered = made[~made["action_id"].isin(answered["action_id"])]
-        return notes.LastTime(as_date(last), tuple(answered.to_dict("records")), tuple(unanswered.to_dict("records")))
+        return notes.LastTime(
+            as_date(last), tuple(answered.to_dict("records")), tuple(unanswered.to_dict("records")), tuple(decisions.to_dict("records"))
+        )
 
     def officer_lines(self) -> list[dict]:
         """The officer's own note lines for this meeting and briefing (data/note_lines.csv)."""

@@ -112,12 +112,14 @@ class Item:
 
 @dataclass(frozen=True)
 class LastTime:
-    """When the Panel last considered this topic and what it decided or recommended, with
-    whether a paper shows it answered (`answered` rows) or not (`unanswered` rows)."""
+    """When the Panel last considered this topic: its `decisions`, and the recommendations,
+    actions and undertakings it made, split by whether a paper shows them answered
+    (`answered` rows) or not (`unanswered` rows)."""
 
     meeting_date: object = None
     answered: tuple[dict, ...] = ()
     unanswered: tuple[dict, ...] = ()
+    decisions: tuple[dict, ...] = ()  # what the Panel decided, apart from what it asked of others
 
 
 @dataclass(frozen=True)
