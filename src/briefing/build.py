@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from briefing import fingerprints
+from briefing import panel as panel_identity
 from briefing.config import Paths
 from briefing.errors import (
     BriefingError,
@@ -37,13 +38,13 @@ from briefing.errors import (
     NotebookFileError,
     OutputNotWritableError,
 )
-from briefing.kinds import BODY, KINDS
+from briefing.kinds import KINDS
 
 log = logging.getLogger("briefing")
 
 LOCK_TIMEOUT_SECONDS = 30 * 60
 FOOTER = (
-    "Prepared for members of the Cambridgeshire Police and Crime Panel from the public papers listed under Sources. "
+    "Prepared for members of the {body} from the public papers listed under Sources. "
     "Figures are as the papers print them; where a paper is silent, this briefing says so."
 )
 
@@ -603,9 +604,9 @@ def _page_info(job: Job) -> dict:
 
     day = long_date(job.meeting_date)
     return {
-        "title": f"{KINDS[job.kind].title}: {day} — {BODY}",
+        "title": f"{KINDS[job.kind].title}: {day} — {panel_identity.current().name}",
         "meeting_label": f"Meeting of {day}",
-        "footer": FOOTER,
+        "footer": FOOTER.format(body=panel_identity.current().name),
     }
 
 

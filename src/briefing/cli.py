@@ -125,12 +125,18 @@ def main(context: click.Context, verbose: bool) -> None:
 def validate() -> None:
     """Check every dataset against data/dictionary.yaml (Great Expectations) and the trace check.
 
-    Prints one line per dataset on success. On failure prints, per failure, the file,
+    Checks panel.yaml first (exit 2, naming the file and key). Prints one line per dataset
+    on success. On failure prints, per failure, the file,
     column, rule, offending values and CSV line numbers, and exits 3.
     """
+    from briefing.panel import check_panel
     from briefing.validation import run_validation
 
     paths = Paths.default()
+    try:
+        check_panel(paths)
+    except BriefingError as error:
+        _fail(error)
     report = run_validation(paths)
     if not report.ok:
         click.echo(f"Data validation failed: {len(report.failures)} problem(s). Nothing was built.", err=True)
@@ -180,6 +186,9 @@ def build(context, dates, all_, next_, force, jobs, output, today) -> None:
             selected = [upcoming[0]]
         else:
             selected = [_check_date(d) for d in dates]
+        from briefing.panel import check_panel
+
+        check_panel(paths)  # panel.yaml is checked before anything runs, like params
         _stop_on_sigterm()
         verbose = bool((context.obj or {}).get("verbose"))
         with _progress() as progress:
@@ -280,7 +289,7 @@ class _progress:
 @click.option("--id", "source_id", required=True, help="Short stable id for citations, e.g. pcp-2024-03-13-pack.")
 @click.option("--date", "paper_date", required=True, help="The paper's date (a pack: the meeting date), YYYY-MM-DD.")
 @click.option("--title", required=True, help="The paper's title as a reader would know it.")
-@click.option("--body", required=True, type=click.Choice(["panel", "board"]), help="Who received it.")
+@click.option("--body", required=True, help="Who received it: the id of one of panel.yaml's bodies, e.g. panel.")
 @click.option("--item", "agenda_item", default="", help="Agenda item number(s) as printed, e.g. 6 or 6-10.")
 @click.option("--date-estimated", is_flag=True, help="No date is printed: --date is an estimate (say why in --date-note).")
 @click.option("--date-note", default="", help="Why the date was chosen, or other notes on it.")

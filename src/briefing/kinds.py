@@ -45,8 +45,6 @@ KINDS: dict[str, Kind] = {
 
 NAMES: tuple[str, ...] = tuple(KINDS)
 
-BODY = "Cambridgeshire Police and Crime Panel"
-
 
 def title(kind: str) -> str:
     """The members' title of a kind of briefing."""

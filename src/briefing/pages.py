@@ -6,10 +6,11 @@ from functools import lru_cache
 
 import pandas as pd
 
+from briefing import panel as panel_identity
 from briefing import rules
 from briefing.config import TEMPLATES_DIR
 from briefing.datasets import Data
-from briefing.kinds import BODY, KINDS
+from briefing.kinds import KINDS
 from briefing.params import MeetingParams
 from briefing.render import house_css
 from briefing.words import date_text as long_date
@@ -35,6 +36,12 @@ def _environment():
 
 def _text(value, default: str) -> str:
     return value if isinstance(value, str) and value.strip() else default
+
+
+def _spelled(count: int) -> str:
+    """A small count in words ('five'), larger ones in figures."""
+    names = ("no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten")
+    return names[count] if 0 <= count < len(names) else str(count)
 
 
 def meeting_facts(day, data: Data) -> dict:
@@ -66,7 +73,7 @@ def _render(template: str, **context) -> str:
     import json
 
     stamp = hashlib.sha256(json.dumps(context, sort_keys=True, default=str).encode()).hexdigest()[:16]
-    return _environment().get_template(template).render(css=house_css(), body=BODY, fingerprint=stamp, **context)
+    return _environment().get_template(template).render(css=house_css(), body=panel_identity.current().name, fingerprint=stamp, **context)
 
 
 def meeting_index(params: MeetingParams, data: Data) -> str:
@@ -86,11 +93,12 @@ def meeting_index(params: MeetingParams, data: Data) -> str:
     meeting = facts["meeting"]
     return _render(
         "meeting_index.html.j2",
-        title=f"Meeting of {long_date(day)}: briefings for the {BODY}",
+        title=f"Meeting of {long_date(day)}: briefings for the {panel_identity.current().name}",
         label=f"Meeting of {long_date(day)}",
         time=_text(meeting.get("start_time"), ""),
         venue=_text(meeting.get("venue"), ""),
         papers_due=long_date(rules.papers_due(day)),
+        clear_days=_spelled(panel_identity.current().publication_clear_working_days),
         items=items,
         provisional=facts["provisional"],
         has_own_papers=facts["has_own_papers"],
@@ -114,4 +122,4 @@ def site_index(all_params: dict[str, MeetingParams], data: Data) -> str:
                 "has_own_papers": facts["has_own_papers"],
             }
         )
-    return _render("site_index.html.j2", title=f"Briefings for the {BODY}", meetings=meetings)
+    return _render("site_index.html.j2", title=f"Briefings for the {panel_identity.current().name}", meetings=meetings)

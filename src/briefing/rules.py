@@ -11,13 +11,16 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
 from briefing.words import as_date
 
+if TYPE_CHECKING:
+    from briefing.panel import Panel
+
 DATED_AFTER_MONTHS = 12
-CLEAR_WORKING_DAYS = 5
 
 
 @dataclass(frozen=True)
@@ -86,18 +89,24 @@ def veto_votes_needed(members: int) -> int:
     return math.ceil(members * 2 / 3)
 
 
-def papers_due(meeting_date: date) -> date:
-    """Latest day to publish papers: five clear working days before the meeting (LGA 1972 s.100B).
+def papers_due(meeting_date: date, panel: Panel | None = None) -> date:
+    """Latest day to publish papers: the Panel's clear working days (five, LGA 1972 s.100B)
+    before the meeting.
 
     Clear days exclude the day of publication and the day of the meeting; working days
-    exclude weekends and bank holidays in England.
+    exclude weekends and the bank holidays of the Panel's nation (England or Wales, from
+    panel.yaml; `panel` defaults to the workbook's own).
     """
     import holidays
 
-    bank_holidays = holidays.country_holidays("GB", subdiv="ENG", years=[meeting_date.year - 1, meeting_date.year])
+    from briefing import panel as panel_identity
+
+    panel = panel or panel_identity.current()
+    years = [meeting_date.year - 1, meeting_date.year]
+    bank_holidays = holidays.country_holidays("GB", subdiv=panel.holiday_subdivision, years=years)
     day = meeting_date
     counted = 0
-    while counted < CLEAR_WORKING_DAYS:
+    while counted < panel.publication_clear_working_days:
         day -= timedelta(days=1)
         if day.weekday() < 5 and day not in bank_holidays:
             counted += 1
