@@ -113,6 +113,7 @@ def main(context: click.Context, verbose: bool) -> None:
       briefing build --all           build every meeting in params/
       briefing new-meeting DATE      start a meeting's params from the forward plan
       briefing preview               serve the pack and rebuild on save
+      briefing new-panel DIR         create a workbook for another Panel
 
     Packs are written to briefings/<date>/; executed notebooks are kept in build/, and each
     build's library warnings in build/logs/ (--verbose shows them as well).
@@ -282,6 +283,49 @@ class _progress:
         if close:
             close()
         return False
+
+
+@main.command("new-panel")
+@click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--name", "panel_name", help="The Panel's name, e.g. 'Anyshire Police and Crime Panel'.")
+@click.option("--police-area", help="The police area, as the Commissioner's title names it.")
+@click.option("--force", "force_name", help="The police force's name.")
+@click.option(
+    "--title", "commissioner_title", help="Police and Crime Commissioner, Police, Fire and Crime Commissioner, or 'Mayor of ...'."
+)
+@click.option("--nation", type=click.Choice(["England", "Wales"]), help="Picks the bank holidays for papers' due dates.")
+@click.option("--host-authority", help="The council that hosts the Panel.")
+@click.option("--support-contact", help="The Panel's support officer, as the papers give them.")
+def new_panel(directory, panel_name, police_area, force_name, commissioner_title, nation, host_authority, support_contact) -> None:
+    """Create a workbook for another Panel in DIRECTORY (new or empty), with copier.
+
+    It holds the Panel's own panel.yaml, a data folder with the data dictionary and an empty
+    CSV (header only) for every dataset, the four notebooks, a params folder, README.md and
+    CONTRIBUTING.md, and uses this installed package. Questions not given as options are
+    asked at a terminal. Then, from DIRECTORY: briefing validate, briefing build --all.
+    """
+    from briefing.new_panel import new_panel as run_new_panel
+
+    given = {
+        "panel_name": panel_name,
+        "police_area": police_area,
+        "force": force_name,
+        "commissioner_title": commissioner_title,
+        "nation": nation,
+        "host_authority": host_authority,
+        "support_contact": support_contact,
+    }
+    answers = {key: value for key, value in given.items() if value is not None}
+    try:
+        root = run_new_panel(directory, answers, ask=sys.stdin.isatty() and len(answers) < len(given))
+    except BriefingError as error:
+        _fail(error)
+    from briefing.panel import load_panel
+
+    click.echo(f"Created the workbook of the {load_panel(root / 'panel.yaml').name} in {root}.")
+    click.echo(
+        "Next: fill in its panel.yaml (CONTRIBUTING.md, 'Set up the workbook for another Panel'), then from that folder run 'briefing validate'."
+    )
 
 
 @main.command("add-paper")
