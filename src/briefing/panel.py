@@ -184,10 +184,10 @@ def load_panel(path: Path) -> Panel:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
         raise PanelError(
-            f"{_shown(path)}: no {PANEL_FILE} at the top of the workbook; it names the Panel, its area, force and "
+            f"{path}: no {PANEL_FILE} at the top of the workbook; it names the Panel, its area, force and "
             "members (see CONTRIBUTING.md, 'Set up the workbook for another Panel')"
         ) from None
-    return _parse(_shown(path), text)
+    return _parse(path.name, text)
 
 
 @lru_cache(maxsize=8)
@@ -224,7 +224,7 @@ def check_panel(paths: Paths) -> Panel:
     except FileNotFoundError:
         return panel
     vocabularies = dictionary.get("vocabularies") or {}
-    shown = _shown(paths.panel)
+    shown = paths.panel.name
     if "body" in vocabularies and sorted(vocabularies["body"]) != sorted(panel.body_ids):
         raise PanelError(
             f"{shown}, key 'bodies': ids {', '.join(panel.body_ids)} do not match the 'body' vocabulary of "
