@@ -145,3 +145,14 @@ def test_the_plan_in_force_and_its_themes(tmp_path):
         bad = {**WALES, "plans": [{**WALES["plans"][0], "communities_theme": "Elsewhere"}]}
         (tmp_path / "bad").mkdir()
         panel_identity.load_panel(write(tmp_path / "bad", bad))
+
+
+def test_a_change_to_panel_yaml_changes_the_data_fingerprint(data_copy):
+    """A new name or nation changes pages, so the build must not skip them as unchanged."""
+    from briefing import fingerprints
+
+    panel_file = data_copy.data.parent / "panel.yaml"
+    panel_file.write_text(yaml.safe_dump(WALES, sort_keys=False), encoding="utf-8")
+    before = fingerprints.data_fingerprint(data_copy.data)
+    panel_file.write_text(yaml.safe_dump({**WALES, "name": "Another Police and Crime Panel"}, sort_keys=False), encoding="utf-8")
+    assert fingerprints.data_fingerprint(data_copy.data) != before
