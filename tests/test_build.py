@@ -247,6 +247,7 @@ def cold_builds(paths, tmp_path_factory):
     root = tmp_path_factory.mktemp("cold")
     for name in ("params", "data", "notebooks"):
         shutil.copytree(getattr(paths, name), root / name, ignore=shutil.ignore_patterns(".ipynb_checkpoints"))
+    shutil.copy(paths.panel, root / "panel.yaml")
     runs = []
     for _ in range(COLD_BUILDS):
         seen = {p.name for p in (root / "build" / "logs").glob("build-*.log")}
@@ -349,6 +350,7 @@ def test_incremental_build_after_each_dataset_edit_matches_a_forced_build(paths,
 
     for name in ("notebooks", "params", "data"):
         shutil.copytree(getattr(paths, name), tmp_path / name)
+    shutil.copy(paths.panel, tmp_path / "panel.yaml")
     for path in tmp_path.rglob("*"):
         path.chmod(0o755 if path.is_dir() else 0o644)
     shared = dict(root=tmp_path, notebooks=tmp_path / "notebooks", params=tmp_path / "params", data=tmp_path / "data")

@@ -49,6 +49,7 @@ def project(tmp_path, paths) -> Path:
     """A writable copy of the project's params, data and notebooks under a temporary root."""
     for name in ("params", "data", "notebooks"):
         shutil.copytree(getattr(paths, name), tmp_path / name, ignore=shutil.ignore_patterns(".ipynb_checkpoints"))
+    shutil.copy(paths.panel, tmp_path / "panel.yaml")
     for path in tmp_path.rglob("*"):
         path.chmod(0o755 if path.is_dir() else 0o644)
     return tmp_path
@@ -85,6 +86,7 @@ def test_each_command_has_help(command):
 
 @pytest.mark.slow
 def test_validate_shipped_data_prints_one_ok_line_per_dataset(paths, tmp_path):
+    shutil.copy(paths.panel, tmp_path / "panel.yaml")
     result = run(["validate"], root=tmp_path, data=paths.data)
     assert result.returncode == 0, result.stderr
     ok_lines = [line for line in result.stdout.splitlines() if line.startswith("ok ")]

@@ -279,7 +279,7 @@ def test_complete_means_the_reports_completed_lists_or_its_own_words(briefing):
 
 
 def test_the_anti_social_behaviour_review_is_not_called_not_started(briefing, note):
-    theme = communities.deliverables(briefing, communities.THEME).set_index("deliverable")
+    theme = communities.deliverables(briefing, communities.theme(briefing)).set_index("deliverable")
     asb = theme.loc["Respond to Governments Review of Anti-Social Behaviour"]
     assert asb["category"] == "new"
     assert asb["status"] == "waiting" and not asb["status_stated"]
@@ -294,7 +294,7 @@ def test_the_anti_social_behaviour_review_is_not_called_not_started(briefing, no
 
 
 def test_each_date_in_an_update_says_what_it_is(briefing):
-    theme = communities.deliverables(briefing, communities.THEME).set_index("deliverable")
+    theme = communities.deliverables(briefing, communities.theme(briefing)).set_index("deliverable")
     website = theme.loc["Scope out Visibility/Accessibility Assessment Framework"]
     assert (website["date_kind"], website["date_as_printed"]) == ("expected", "April 2023")
     assert "website" in website["date_what"]
@@ -437,7 +437,7 @@ def test_confidence_figures_are_dated_and_kept_out_of_the_note(briefing, note):
 
 
 def test_data_strings_are_escaped(briefing):
-    theme = communities.deliverables(briefing, communities.THEME)
+    theme = communities.deliverables(briefing, communities.theme(briefing))
     hostile = theme.assign(summary="<b>bold</b> & more")
     markup = str(briefing.render("theme_deliverables", deliverables=hostile))
     assert "&lt;b&gt;bold&lt;/b&gt; &amp; more" in markup
@@ -559,7 +559,7 @@ def test_a_deliverable_put_back_carries_the_reports_own_word(briefing):
     # Q1/Q2, 2023/24.'
     put_back = communities.delivery(briefing)["put_back"].set_index("deliverable")["put_back"]
     assert put_back.to_dict() == {"Business Engagement": "postponed", "Review of Victim and Witness Hub": "rescheduled"}
-    page = text_of(briefing.render("theme_deliverables", deliverables=communities.deliverables(briefing, communities.THEME)))
+    page = text_of(briefing.render("theme_deliverables", deliverables=communities.deliverables(briefing, communities.theme(briefing))))
     assert "Postponed" in page and "Rescheduled" not in page
 
 
@@ -587,7 +587,7 @@ def test_each_figure_says_which_paper_and_plan_theme_it_comes_from(briefing):
     assert money.loc["da_perpetrator_fund_potential", "plan_theme"] == "Supporting Victims and Witnesses"
     assert money.loc["da_perpetrator_fund_potential", "other_theme"]
     assert briefing.latest(communities.NOT_SECURED)["plan_theme"] == "Supporting Victims and Witnesses"
-    assert money.loc["csp_local_crime_funding", "plan_theme"] == communities.THEME
+    assert money.loc["csp_local_crime_funding", "plan_theme"] == communities.theme(briefing)
     assert not money.loc["csp_local_crime_funding", "other_theme"]
     # 2017 and 2020 material is marked by its paper, so the note can leave it to the evidence.
     frames = [communities.citizens(briefing), communities.confidence(briefing), money, communities.safer_streets(briefing)]

@@ -30,6 +30,7 @@ def _workbook(tmp: Path, name: str) -> Path:
     root.mkdir()
     for folder in ("params", "notebooks", "data"):
         (root / folder).symlink_to(ROOT / folder, target_is_directory=True)
+    (root / "panel.yaml").symlink_to(ROOT / "panel.yaml")
     return root
 
 

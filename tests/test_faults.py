@@ -35,6 +35,7 @@ LEFTOVER_GRACE_SECONDS = 15
 def validated_cache(paths, tmp_path_factory) -> Path:
     """build/cache/validated of a copy whose data passed `briefing validate` (run once)."""
     root = tmp_path_factory.mktemp("validated")
+    shutil.copy(paths.panel, root / "panel.yaml")
     result = run(["validate"], root=root, data=paths.data)
     assert result.returncode == 0, result.stderr
     return root / "build" / "cache" / "validated"
@@ -45,6 +46,7 @@ def project(tmp_path, paths) -> Path:
     """A writable copy of params, data and notebooks, with the last good pages of MEETING."""
     for name in ("params", "data", "notebooks"):
         shutil.copytree(getattr(paths, name), tmp_path / name, ignore=shutil.ignore_patterns(".ipynb_checkpoints"))
+    shutil.copy(paths.panel, tmp_path / "panel.yaml")
     for path in tmp_path.rglob("*"):
         path.chmod(0o755 if path.is_dir() else 0o644)
     meeting = tmp_path / "briefings" / MEETING

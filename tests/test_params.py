@@ -74,3 +74,17 @@ def test_notebook_parameters_hold_only_declared_keys(paths):
         "precept_year": "2024/25",
         "reserve_meeting": True,
     }
+
+
+def test_an_old_files_body_key_is_ignored_with_a_warning(tmp_path, caplog):
+    """The Panel's name lives in panel.yaml; params written before that still load."""
+    path = write(tmp_path, "2023-03-15.yaml", "meeting_date: 2023-03-15\nbody: Any Police and Crime Panel\nbriefings: {}\n")
+    with caplog.at_level("WARNING"):
+        params = load_params(path)
+    assert not hasattr(params, "body")
+    assert "key 'body' is no longer used" in caplog.text
+
+
+def test_shipped_params_files_do_not_carry_the_panels_name(paths):
+    for path in paths.params.glob("*.yaml"):
+        assert "body:" not in path.read_text(encoding="utf-8"), path.name

@@ -25,6 +25,7 @@ def project_copy(source: Paths, root: Path) -> Paths:
     """Paths of a writable copy of the project's notebooks, params and data under `root`."""
     for name in ("notebooks", "params", "data"):
         shutil.copytree(getattr(source, name), root / name, ignore=shutil.ignore_patterns(".ipynb_checkpoints"))
+    shutil.copy(source.panel, root / "panel.yaml")
     for path in root.rglob("*"):
         path.chmod(0o755 if path.is_dir() else 0o644)
     return replace(

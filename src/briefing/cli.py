@@ -114,6 +114,7 @@ def main(context: click.Context, verbose: bool) -> None:
       briefing build --all           build every meeting in params/
       briefing new-meeting DATE      start a meeting's params from the forward plan
       briefing preview               serve the pack and rebuild on save
+      briefing new-panel DIR         create a workbook for another Panel
 
     Packs are written to briefings/<date>/; executed notebooks are kept in build/, and each
     build's library warnings in build/logs/ (--verbose shows them as well).
@@ -126,12 +127,18 @@ def main(context: click.Context, verbose: bool) -> None:
 def validate() -> None:
     """Check every dataset against data/dictionary.yaml (Great Expectations) and the trace check.
 
-    Prints one line per dataset on success. On failure prints, per failure, the file,
+    Checks panel.yaml first (exit 2, naming the file and key). Prints one line per dataset
+    on success. On failure prints, per failure, the file,
     column, rule, offending values and CSV line numbers, and exits 3.
     """
+    from briefing.panel import check_panel
     from briefing.validation import run_validation
 
     paths = Paths.default()
+    try:
+        check_panel(paths)
+    except BriefingError as error:
+        _fail(error)
     report = run_validation(paths)
     if not report.ok:
         click.echo(f"Data validation failed: {len(report.failures)} problem(s). Nothing was built.", err=True)
@@ -181,6 +188,9 @@ def build(context, dates, all_, next_, force, jobs, output, today) -> None:
             selected = [upcoming[0]]
         else:
             selected = [_check_date(d) for d in dates]
+        from briefing.panel import check_panel
+
+        check_panel(paths)  # panel.yaml is checked before anything runs, like params
         _stop_on_sigterm()
         verbose = bool((context.obj or {}).get("verbose"))
         with _progress() as progress:
@@ -267,12 +277,55 @@ class _progress:
         return False
 
 
+@main.command("new-panel")
+@click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--name", "panel_name", help="The Panel's name, e.g. 'Anyshire Police and Crime Panel'.")
+@click.option("--police-area", help="The police area, as the Commissioner's title names it.")
+@click.option("--force", "force_name", help="The police force's name.")
+@click.option(
+    "--title", "commissioner_title", help="Police and Crime Commissioner, Police, Fire and Crime Commissioner, or 'Mayor of ...'."
+)
+@click.option("--nation", type=click.Choice(["England", "Wales"]), help="Picks the bank holidays for papers' due dates.")
+@click.option("--host-authority", help="The council that hosts the Panel.")
+@click.option("--support-contact", help="The Panel's support officer, as the papers give them.")
+def new_panel(directory, panel_name, police_area, force_name, commissioner_title, nation, host_authority, support_contact) -> None:
+    """Create a workbook for another Panel in DIRECTORY (new or empty), with copier.
+
+    It holds the Panel's own panel.yaml, a data folder with the data dictionary and an empty
+    CSV (header only) for every dataset, the four notebooks, a params folder, README.md and
+    CONTRIBUTING.md, and uses this installed package. Questions not given as options are
+    asked at a terminal. Then, from DIRECTORY: briefing validate, briefing build --all.
+    """
+    from briefing.new_panel import new_panel as run_new_panel
+
+    given = {
+        "panel_name": panel_name,
+        "police_area": police_area,
+        "force": force_name,
+        "commissioner_title": commissioner_title,
+        "nation": nation,
+        "host_authority": host_authority,
+        "support_contact": support_contact,
+    }
+    answers = {key: value for key, value in given.items() if value is not None}
+    try:
+        root = run_new_panel(directory, answers, ask=sys.stdin.isatty() and len(answers) < len(given))
+    except BriefingError as error:
+        _fail(error)
+    from briefing.panel import load_panel
+
+    click.echo(f"Created the workbook of the {load_panel(root / 'panel.yaml').name} in {root}.")
+    click.echo(
+        "Next: fill in its panel.yaml (CONTRIBUTING.md, 'Set up the workbook for another Panel'), then from that folder run 'briefing validate'."
+    )
+
+
 @main.command("add-paper")
 @click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--id", "source_id", required=True, help="Short stable id for citations, e.g. pcp-2024-03-13-pack.")
 @click.option("--date", "paper_date", required=True, help="The paper's date (a pack: the meeting date), YYYY-MM-DD.")
 @click.option("--title", required=True, help="The paper's title as a reader would know it.")
-@click.option("--body", required=True, type=click.Choice(["panel", "board"]), help="Who received it.")
+@click.option("--body", required=True, help="Who received it: the id of one of panel.yaml's bodies, e.g. panel.")
 @click.option("--item", "agenda_item", default="", help="Agenda item number(s) as printed, e.g. 6 or 6-10.")
 @click.option("--date-estimated", is_flag=True, help="No date is printed: --date is an estimate (say why in --date-note).")
 @click.option("--date-note", default="", help="Why the date was chosen, or other notes on it.")

@@ -1,7 +1,7 @@
 """The communities briefing's facts: money for local problem solving through the Community
 Safety Partnerships (CSPs), who holds the partnerships to account, Safer Streets, citizens
-in policing, public confidence, and delivery of the Police and Crime Plan ("Putting
-Communities First" in detail, all five themes in overview).
+in policing, public confidence, and delivery of the Police and Crime Plan (the theme
+panel.yaml names as the Plan's `communities_theme` in detail, every theme in overview).
 
 Every function returns data (frames and small records); the words are in
 templates/briefings/communities/. Measures are found by topic in data/measures.csv, so a
@@ -15,16 +15,25 @@ from dataclasses import replace
 import pandas as pd
 
 from briefing import charts, readings, rules
+from briefing import panel as panel_identity
 from briefing.context import Briefing
 
-THEME = "Putting Communities First"
-PLAN_THEMES = [
-    "Putting Communities First",
-    "Crime Prevention",
-    "Supporting Victims and Witnesses",
-    "Ethical Policing",
-    "Robust Enforcement",
-]
+
+def plan_themes() -> list[str]:
+    """The Police and Crime Plans' themes in the Plans' order (panel.yaml's `plans`)."""
+    return panel_identity.current().all_themes()
+
+
+def theme(ctx: Briefing) -> str | None:
+    """The Plan theme this briefing reports on: panel.yaml's `communities_theme` of the Plan
+    covering the meeting (or, past its last year, of the latest Plan begun before it)."""
+    panel = panel_identity.current(ctx.paths)
+    plan = panel.plan_on(ctx.meeting_date) or next(
+        (plan for plan in reversed(panel.plans) if plan.start_year <= ctx.meeting_date.year), None
+    )
+    return plan.communities_theme if plan else None
+
+
 # The report's own headings, in its order.
 CATEGORIES = ["completed", "current", "new"]
 CITIZEN_TOPICS = ["watch schemes", "volunteers", "custody visitors"]
@@ -45,13 +54,13 @@ def _with_dated(ctx: Briefing, frame: pd.DataFrame) -> pd.DataFrame:
 def _with_place(ctx: Briefing, frame: pd.DataFrame) -> pd.DataFrame:
     """The frame with where each figure belongs: `from_this_meeting` (its paper was published
     for this meeting; the 2017 and 2020 papers were not) and `other_theme` (its paper
-    reports it under another Plan theme than this briefing's, such as the £1.5m for
-    domestic abuse perpetrator work under Supporting Victims and Witnesses)."""
+    reports it under another Plan theme than this briefing's, such as money for domestic
+    abuse perpetrator work reported under a victims' theme)."""
     this_meeting = set(ctx.papers_for_meeting()["source_id"])
     themes = frame["plan_theme"] if "plan_theme" in frame.columns else pd.Series(pd.NA, index=frame.index)
     return frame.assign(
         from_this_meeting=frame["source_id"].isin(this_meeting),
-        other_theme=themes.notna() & (themes != THEME),
+        other_theme=themes.notna() & (themes != theme(ctx)),
     ).astype({"from_this_meeting": "bool", "other_theme": "bool"})
 
 
@@ -163,7 +172,7 @@ def deliverables(ctx: Briefing, theme: str | None = None) -> pd.DataFrame:
     ]
     frame = frame.assign(
         date_passed=passed,
-        _theme=frame["theme"].map(PLAN_THEMES.index),
+        _theme=frame["theme"].map(plan_themes().index),
         _category=frame["category"].map(CATEGORIES.index),
     )
     return frame.sort_values(["_theme", "_category"], kind="stable").drop(columns=["_theme", "_category"]).astype({"date_passed": "bool"})
@@ -172,7 +181,7 @@ def deliverables(ctx: Briefing, theme: str | None = None) -> pd.DataFrame:
 def category_counts(frame: pd.DataFrame) -> pd.DataFrame:
     """Deliverables by Plan theme and the report's heading (completed, current, new), every
     combination with zeros: columns theme, listed_as, count, status_order (for the chart)."""
-    grid = pd.MultiIndex.from_product([PLAN_THEMES, CATEGORIES], names=["theme", "listed_as"])
+    grid = pd.MultiIndex.from_product([plan_themes(), CATEGORIES], names=["theme", "listed_as"])
     counts = frame.groupby(["theme", "category"]).size()
     counts.index = counts.index.set_names(["theme", "listed_as"])
     counts = counts.reindex(grid, fill_value=0).rename("count").reset_index()
@@ -181,7 +190,7 @@ def category_counts(frame: pd.DataFrame) -> pd.DataFrame:
 
 def category_table(counts: pd.DataFrame) -> pd.DataFrame:
     """The counts as a table: one row per theme, a column per heading and the total."""
-    wide = counts.pivot(index="theme", columns="listed_as", values="count").reindex(index=PLAN_THEMES, columns=CATEGORIES)
+    wide = counts.pivot(index="theme", columns="listed_as", values="count").reindex(index=plan_themes(), columns=CATEGORIES)
     return wide.assign(total=wide.sum(axis=1)).reset_index()
 
 
@@ -189,7 +198,7 @@ def delivery_chart(counts: pd.DataFrame):
     """Deliverables by theme, stacked by the heading the report lists them under."""
     import altair as alt
 
-    chart = charts.stacked_status_chart(counts, "theme", "listed_as", "count", CATEGORIES, PLAN_THEMES)
+    chart = charts.stacked_status_chart(counts, "theme", "listed_as", "count", CATEGORIES, plan_themes())
     return chart.encode(
         color=alt.Color(
             "listed_as:N",
@@ -259,7 +268,7 @@ def sections(ctx: Briefing) -> dict[str, dict]:
             "disagreements": disagreements(ctx, "safer streets"),
             "statements": ctx.statements("safer streets"),
         },
-        "theme_deliverables": {"deliverables": deliverables(ctx, THEME)},
+        "theme_deliverables": {"deliverables": deliverables(ctx, theme(ctx))},
         "delivery": {"facts": overall, "table": category_table(counts), "chart": delivery_chart(counts)},
         "citizens": {"citizens": citizens(ctx)},
         "confidence": {"confidence": confidence(ctx)},

@@ -12,7 +12,22 @@ from dataclasses import dataclass
 from pathlib import Path
 
 PACKAGE_DIR = Path(__file__).resolve().parent
-PROJECT_ROOT = Path(os.environ.get("BRIEFING_ROOT", PACKAGE_DIR.parents[1])).resolve()
+PANEL_FILE = "panel.yaml"
+
+
+def _workbook_root() -> Path:
+    """BRIEFING_ROOT if set; else the nearest folder at or above the working directory that
+    holds a panel.yaml (a workbook made by `briefing new-panel`); else this checkout."""
+    if "BRIEFING_ROOT" in os.environ:
+        return Path(os.environ["BRIEFING_ROOT"])
+    here = Path.cwd().resolve()
+    for folder in (here, *here.parents):
+        if (folder / PANEL_FILE).is_file():
+            return folder
+    return PACKAGE_DIR.parents[1]
+
+
+PROJECT_ROOT = _workbook_root().resolve()
 TEMPLATES_DIR = PACKAGE_DIR / "templates"
 NBCONVERT_TEMPLATE = "briefing"
 
@@ -41,6 +56,11 @@ class Paths:
             briefings=root / "briefings",
             build=root / "build",
         )
+
+    @property
+    def panel(self) -> Path:
+        """The Panel's identity (panel.yaml at the top of the workbook)."""
+        return self.root / PANEL_FILE
 
     @property
     def dictionary(self) -> Path:

@@ -12,11 +12,12 @@ import pandas as pd
 from markupsafe import Markup
 
 from briefing import note as notes
+from briefing import panel as panel_identity
 from briefing import readings, rules, words
 from briefing.config import Paths
 from briefing.datasets import Data, load_data
 from briefing.footnotes import Footnotes
-from briefing.kinds import BODY, KINDS
+from briefing.kinds import KINDS
 from briefing.words import as_date
 
 READING_MINUTES_WORDS = 200  # words a minute, for a reader of plain English on screen
@@ -40,6 +41,11 @@ class Briefing:
     _svgs: dict[str, str] = field(default_factory=dict, repr=False)
 
     # ----- sources -------------------------------------------------------------------------
+
+    @property
+    def panel(self) -> panel_identity.Panel:
+        """The Panel this workbook serves (panel.yaml): its name, area, force and members."""
+        return panel_identity.current(self.paths)
 
     def source(self, source_id: str) -> dict:
         """The register entry of a paper."""
@@ -102,7 +108,7 @@ class Briefing:
         meeting = row.iloc[0].to_dict() if not row.empty else {}
         return {
             "title": KINDS[self.kind].title,
-            "body": BODY,
+            "body": self.panel.name,
             "meeting_date": self.meeting_date,
             "meeting": meeting,
             "item": item,

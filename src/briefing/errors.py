@@ -114,3 +114,9 @@ class InterruptedBuild(BriefingError):
 def format_failures(failures) -> str:
     """All validation failures as one plain-text message, one paragraph each."""
     return "\n".join(str(failure) for failure in failures)
+
+
+class PanelError(BriefingError):
+    """panel.yaml (the Panel's identity) is missing, malformed or disagrees with the data."""
+
+    exit_code = 2

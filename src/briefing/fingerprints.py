@@ -58,9 +58,18 @@ def data_files(data_dir: Path) -> list[Path]:
     return files + sorted(papers.glob("*.txt")) + sorted(papers.glob("*.index.csv"))
 
 
+def panel_files(data_dir: Path) -> list[Path]:
+    """The Panel's identity the pages name (panel.yaml): the workbook's, and the one beside
+    `data_dir` where that is another workbook's data."""
+    from briefing.config import PANEL_FILE, Paths
+
+    found = {Paths.default().panel, Path(data_dir).resolve().parent / PANEL_FILE}
+    return sorted(path for path in found if path.is_file())
+
+
 def data_fingerprint(data_dir: Path) -> str:
-    """Fingerprint of all data inputs."""
-    return fingerprint(data_files(data_dir))
+    """Fingerprint of all data inputs, with panel.yaml (a new name or nation changes pages)."""
+    return fingerprint(data_files(data_dir) + panel_files(data_dir))
 
 
 def code_files() -> list[Path]:

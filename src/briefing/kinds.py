@@ -56,8 +56,6 @@ KINDS: dict[str, Kind] = {
 
 NAMES: tuple[str, ...] = tuple(KINDS)
 
-BODY = "Cambridgeshire Police and Crime Panel"
-
 
 def analyst_warnings(paths, meeting_date: str, kind: str, parameters: dict) -> list[str]:
     """The lines a kind's topic module has for the analyst about one briefing (none for a

@@ -8,8 +8,9 @@ from functools import lru_cache
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
+from briefing import panel as panel_identity
 from briefing.config import TEMPLATES_DIR
-from briefing.kinds import BODY, KINDS
+from briefing.kinds import KINDS
 from briefing.words import date_text
 
 
@@ -19,13 +20,18 @@ def _environment() -> Environment:
     return Environment(loader=FileSystemLoader(str(TEMPLATES_DIR / "pages")), undefined=StrictUndefined, autoescape=False)  # noqa: S701
 
 
+def _body() -> str:
+    """The Panel's name, from the workbook's panel.yaml."""
+    return panel_identity.current().name
+
+
 def _macros():
     return _environment().get_template("labels.txt.j2").module
 
 
 def footer(meeting_date) -> str:
     """The footer of a briefing page: who it is for and the as-of rule for its meeting."""
-    return _environment().get_template("footer.txt.j2").render(body=BODY, day=date_text(meeting_date)).strip()
+    return _environment().get_template("footer.txt.j2").render(body=_body(), day=date_text(meeting_date)).strip()
 
 
 def meeting_label(day) -> str:
@@ -37,7 +43,7 @@ def briefing_page(meeting_date, kind: str) -> dict:
     """The title, meeting label and footer of one briefing page."""
     day = date_text(meeting_date)
     return {
-        "title": str(_macros().briefing_title(KINDS[kind].title, day, BODY)),
+        "title": str(_macros().briefing_title(KINDS[kind].title, day, _body())),
         "meeting_label": meeting_label(meeting_date),
         "footer": footer(meeting_date),
     }
@@ -45,12 +51,12 @@ def briefing_page(meeting_date, kind: str) -> dict:
 
 def meeting_title(day) -> str:
     """The title of a meeting's index page."""
-    return str(_macros().meeting_title(date_text(day), BODY))
+    return str(_macros().meeting_title(date_text(day), _body()))
 
 
 def site_title() -> str:
     """The title of the page listing every meeting."""
-    return str(_macros().site_title(BODY))
+    return str(_macros().site_title(_body()))
 
 
 def kind_label(kind) -> str:

@@ -7,9 +7,10 @@ from functools import lru_cache
 import pandas as pd
 
 from briefing import labels, rules
+from briefing import panel as panel_identity
 from briefing.config import TEMPLATES_DIR
 from briefing.datasets import Data
-from briefing.kinds import BODY, KINDS
+from briefing.kinds import KINDS
 from briefing.params import MeetingParams
 from briefing.render import house_css
 from briefing.words import date_text as long_date
@@ -60,7 +61,7 @@ def _render(template: str, **context) -> str:
     import json
 
     stamp = hashlib.sha256(json.dumps(context, sort_keys=True, default=str).encode()).hexdigest()[:16]
-    return _environment().get_template(template).render(css=house_css(), body=BODY, fingerprint=stamp, **context)
+    return _environment().get_template(template).render(css=house_css(), body=panel_identity.current().name, fingerprint=stamp, **context)
 
 
 def meeting_index(params: MeetingParams, data: Data) -> str:
@@ -85,6 +86,7 @@ def meeting_index(params: MeetingParams, data: Data) -> str:
         time=_text(meeting.get("start_time"), ""),
         venue=_text(meeting.get("venue"), ""),
         papers_due=long_date(rules.papers_due(day)),
+        clear_days=panel_identity.current().publication_clear_working_days,
         items=items,
         provisional=facts["provisional"],
         has_own_papers=facts["has_own_papers"],

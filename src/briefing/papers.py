@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+from briefing import panel as panel_identity
 from briefing.config import Paths
 from briefing.errors import PaperError
 from briefing.paper_index import PAGE_BREAK, PaperIndex, build_index, index_csv, index_path
@@ -188,8 +189,9 @@ def add_paper(
         date.fromisoformat(paper_date)
     except ValueError:
         raise PaperError(f"--date {paper_date!r}: not a date written YYYY-MM-DD") from None
-    if body not in ("panel", "board"):
-        raise PaperError(f"--body {body!r}: must be panel or board")
+    bodies = panel_identity.current(paths).body_ids
+    if body not in bodies:
+        raise PaperError(f"--body {body!r}: must be one of the bodies in panel.yaml: {', '.join(bodies)}")
     if date_estimated and not date_note.strip():
         raise PaperError("--date-estimated needs --date-note saying why the date is an estimate")
     if not title.strip():

@@ -6,17 +6,18 @@ parameters. Unknown keys and bad values are rejected with the file and key named
 
 from __future__ import annotations
 
+import logging
 import typing
 from datetime import date
 from pathlib import Path
-from typing import Literal
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, create_model
 
 from briefing.errors import ParamsError
-from briefing.kinds import BODY
 from briefing.kinds import NAMES as KIND_NAMES
+
+log = logging.getLogger(__name__)
 
 
 class _TextDatesLoader(yaml.SafeLoader):
@@ -72,7 +73,6 @@ class MeetingParams(_Strict):
     """One meeting's params file."""
 
     meeting_date: date = Field(description="Date of the meeting")
-    body: Literal[BODY] = BODY
     briefings: Briefings = Field(default_factory=Briefings)
 
     def notebook_parameters(self, kind: str) -> dict:
@@ -92,6 +92,10 @@ def load_params(path: Path) -> MeetingParams:
         raise ParamsError(_describe_yaml_error(path, error)) from None
     if not isinstance(raw, dict):
         raise ParamsError(f"{_shown(path)}: expected a mapping of keys to values")
+    if "body" in raw:
+        # DEPRECATED: the Panel's name now lives in panel.yaml; an old file's `body` is ignored.
+        raw.pop("body")
+        log.warning("%s: key 'body' is no longer used (the Panel's name is in panel.yaml); delete it", _shown(path))
     try:
         params = MeetingParams.model_validate(raw)
     except ValidationError as error:

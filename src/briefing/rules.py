@@ -12,6 +12,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from datetime import date
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -19,8 +20,10 @@ from dateutil.relativedelta import relativedelta
 
 from briefing.words import as_date
 
+if TYPE_CHECKING:
+    from briefing.panel import Panel
+
 DATED_AFTER_MONTHS = 12
-CLEAR_WORKING_DAYS = 5
 
 
 @dataclass(frozen=True)
@@ -160,20 +163,24 @@ def veto_votes_needed(members: int) -> int:
     return math.ceil(members * 2 / 3)
 
 
-def papers_due(meeting_date: date) -> date:
-    """Latest day to publish papers: five clear working days before the meeting (LGA 1972 s.100B).
+def papers_due(meeting_date: date, panel: Panel | None = None) -> date:
+    """Latest day to publish papers: the Panel's clear working days (five, LGA 1972 s.100B)
+    before the meeting.
 
     Clear days exclude the day of publication and the day of the meeting; working days
-    exclude weekends and bank holidays in England.
+    exclude weekends and the bank holidays of the Panel's nation (England or Wales, from
+    panel.yaml; `panel` defaults to the workbook's own).
     """
     import holidays
 
-    bank_holidays = np.array(
-        list(holidays.country_holidays("GB", subdiv="ENG", years=[meeting_date.year - 1, meeting_date.year])), dtype="datetime64[D]"
-    )
+    from briefing import panel as panel_identity
+
+    panel = panel or panel_identity.current()
+    years = [meeting_date.year - 1, meeting_date.year]
+    bank_holidays = np.array(list(holidays.country_holidays("GB", subdiv=panel.holiday_subdivision, years=years)), dtype="datetime64[D]")
     # A meeting on a non-working day counts back from the next working day, which has the
     # same working days before it.
-    fifth_clear_day = np.busday_offset(meeting_date, -CLEAR_WORKING_DAYS, roll="forward", holidays=bank_holidays)
+    fifth_clear_day = np.busday_offset(meeting_date, -panel.publication_clear_working_days, roll="forward", holidays=bank_holidays)
     return np.busday_offset(fifth_clear_day, -1, holidays=bank_holidays).astype(date)
 
 

@@ -21,6 +21,7 @@ from babel.lists import format_list
 from babel.numbers import format_compact_decimal, format_currency, format_decimal
 from markupsafe import Markup, escape
 
+from briefing import panel as panel_identity
 from briefing.config import TEMPLATES_DIR
 
 LOCALE = "en_GB"
@@ -276,6 +277,7 @@ def environment():
         figure_text=lambda row: figure_text(row["value"], row["unit"], row.get("qualifier", "exact")),
     )
     env.tests["missing"] = missing
+    env.globals["panel"] = panel_identity.CURRENT  # the Panel's names, from panel.yaml
     return env
 
 
