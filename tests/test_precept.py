@@ -101,6 +101,16 @@ def test_the_analyst_is_warned_once_per_meeting_without_its_proposal(paths):
 
 def test_earlier_illustrations_are_history_not_the_proposal(feb_2023):
     assert set(precept.history(feb_2023)["measure_key"]) == {precept.ILLUSTRATIVE_INCREASE, precept.BAND_D_ILLUSTRATION}
+    found = precept.illustration(feb_2023)
+    assert (found["increase"]["measure_key"], found["band_d"]["measure_key"]) == (
+        precept.ILLUSTRATIVE_INCREASE,
+        precept.BAND_D_ILLUSTRATION,
+    )
+
+
+def test_no_illustration_without_both_readings(feb_2023, monkeypatch):
+    monkeypatch.setattr(precept, "history", lambda b: pd.DataFrame(columns=["measure_key"]))
+    assert precept.illustration(feb_2023) is None
     assert precept.proposal(feb_2023)["readings"].empty
 
 

@@ -171,6 +171,14 @@ def history(b: Briefing) -> pd.DataFrame:
     return frame if frame.empty else in_measure_order(b, frame)
 
 
+def illustration(b: Briefing) -> dict | None:
+    """The increase an earlier survey illustrated and its monthly cost to a Band D property
+    (the first of each in `history`'s order), or None unless the papers give both."""
+    frame = history(b)
+    found = {name: _reading(frame, key) for name, key in (("increase", ILLUSTRATIVE_INCREASE), ("band_d", BAND_D_ILLUSTRATION))}
+    return found if all(found.values()) else None
+
+
 # ----- the cycle -------------------------------------------------------------------------------
 
 
@@ -562,6 +570,7 @@ def sections(b: Briefing) -> dict[str, dict]:
         "members_questions": {"questions": members_questions(b)},
         "history": {
             "history": history(b),
+            "illustration": illustration(b),
             "last_year": previous_year(precept_year(b)),
             "last_cycle": timetable(b, previous_year(precept_year(b))) if len(cycle(b, previous_year(precept_year(b)))) else None,
         },
