@@ -101,6 +101,16 @@ def test_the_analyst_is_warned_once_per_meeting_without_its_proposal(paths):
 
 def test_earlier_illustrations_are_history_not_the_proposal(feb_2023):
     assert set(precept.history(feb_2023)["measure_key"]) == {precept.ILLUSTRATIVE_INCREASE, precept.BAND_D_ILLUSTRATION}
+    found = precept.illustration(feb_2023)
+    assert (found["increase"]["measure_key"], found["band_d"]["measure_key"]) == (
+        precept.ILLUSTRATIVE_INCREASE,
+        precept.BAND_D_ILLUSTRATION,
+    )
+
+
+def test_no_illustration_without_both_readings(feb_2023, monkeypatch):
+    monkeypatch.setattr(precept, "history", lambda b: pd.DataFrame(columns=["measure_key"]))
+    assert precept.illustration(feb_2023) is None
     assert precept.proposal(feb_2023)["readings"].empty
 
 
@@ -132,16 +142,32 @@ def test_the_timetable_says_the_precept_is_issued_before_1_march(jan_2024):
 # ----- the veto ---------------------------------------------------------------------------------
 
 
-def test_veto_arithmetic_from_the_latest_minutes(jan_2024):
+def test_veto_arithmetic_from_the_declared_membership(jan_2024):
+    """The count is panel.yaml's membership on the meeting's date; the minutes' attendance
+    list is kept as supporting evidence."""
     veto = precept.veto(jan_2024)
-    assert veto["listed"] is True
-    assert (veto["count"], veto["present"], veto["apologies"]) == (13, 11, 2)
+    assert veto["declared"] is True and veto["on"] == date(2024, 1, 31)
+    assert veto["count"] == len(jan_2024.panel.members_on(date(2024, 1, 31))) == 13
     assert (veto["needed"], veto["blocking"], veto["two_thirds"]) == (9, 5, 8.67)
+    attendance = veto["attendance"]
+    assert (attendance["listed"], attendance["present"], attendance["apologies"]) == (13, 11, 2)
+    assert veto["cites"] == [attendance["row"]]
 
 
-def test_veto_by_size_when_no_membership_is_public(feb_2023):
+def test_veto_counts_the_declared_membership_even_before_any_minutes_list_it(feb_2023):
+    """No attendance list is public by 1 February 2023, but the declared membership is."""
     veto = precept.veto(feb_2023)
-    assert veto["listed"] is False
+    assert veto["declared"] is True and veto["attendance"] is None and veto["cites"] == []
+    assert (veto["count"], veto["needed"]) == (13, 9)
+
+
+def test_veto_by_size_when_no_member_is_declared_on_the_date(feb_2023, monkeypatch):
+    from briefing import panel as panel_identity
+
+    declared = feb_2023.panel
+    monkeypatch.setattr(panel_identity, "current", lambda paths=None: declared.model_copy(update={"membership": []}))
+    veto = precept.veto(feb_2023)
+    assert veto["declared"] is False
     sizes = veto["by_size"].set_index("members")["votes_needed"]
     assert sizes[13] == 9 and sizes[10] == 7 and sizes[20] == 14
 

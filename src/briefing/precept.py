@@ -171,6 +171,14 @@ def history(b: Briefing) -> pd.DataFrame:
     return frame if frame.empty else in_measure_order(b, frame)
 
 
+def illustration(b: Briefing) -> dict | None:
+    """The increase an earlier survey illustrated and its monthly cost to a Band D property
+    (the first of each in `history`'s order), or None unless the papers give both."""
+    frame = history(b)
+    found = {name: _reading(frame, key) for name, key in (("increase", ILLUSTRATIVE_INCREASE), ("band_d", BAND_D_ILLUSTRATION))}
+    return found if all(found.values()) else None
+
+
 # ----- the cycle -------------------------------------------------------------------------------
 
 
@@ -244,7 +252,7 @@ def options(b: Briefing) -> pd.DataFrame:
     (rules.precept_options), with the votes a veto needs where the membership is public."""
     frame = pd.DataFrame([vars(option) for option in rules.precept_options(precept_year(b))])
     arithmetic = veto(b)
-    needed = arithmetic["needed"] if arithmetic["listed"] else None
+    needed = arithmetic["needed"] if arithmetic["declared"] else None
     return frame.assign(votes_needed=pd.Series([needed if votes == "two-thirds" else None for votes in frame["votes"]], dtype="object"))
 
 
@@ -336,7 +344,8 @@ def dated_topics(b: Briefing) -> dict:
 
 
 def members(b: Briefing) -> pd.DataFrame:
-    """The latest list of members (present and giving apologies) public by the meeting."""
+    """The latest attendance list (present and giving apologies) public by the meeting:
+    supporting evidence for the veto arithmetic, never its count."""
     frame = b.data.table("panel_members")
     if frame.empty:
         return frame
@@ -344,29 +353,41 @@ def members(b: Briefing) -> pd.DataFrame:
 
 
 def veto(b: Briefing) -> dict:
-    """The veto arithmetic: two-thirds of the persons who are members of the Panel.
+    """The veto arithmetic: two-thirds of the persons who are members of the Panel at the
+    time (Schedule 5, paragraph 4), counted from the membership panel.yaml declares on the
+    meeting's date (`Panel.members_on`).
 
-    With a membership list public, the votes needed if that list is the whole Panel and how
-    many members voting against or absent would block a veto; without one, `by_size` gives
-    the votes needed for Panels of 10 to 20.
+    With a declared membership: the votes needed, two-thirds as a fraction, how many members
+    voting against or absent would block a veto, and the latest attendance list public by
+    the meeting as supporting evidence (`attendance`, None when no minutes list one). With
+    no member declared on that date, `by_size` gives the votes needed for Panels of 10 to 20.
     """
-    listed = members(b)
+    declared = b.panel.members_on(b.meeting_date)
     by_size = pd.DataFrame({"members": list(VETO_TABLE_SIZES), "votes_needed": [rules.veto_votes_needed(n) for n in VETO_TABLE_SIZES]})
-    if listed.empty:
-        return {"listed": False, "by_size": by_size}
-    count = len(listed)
+    listed = members(b)
+    attendance = None
+    if not listed.empty:
+        attendance = {
+            "meeting_date": listed["meeting_date"].iloc[0],
+            "listed": len(listed),
+            "present": int((listed["attendance"] == "present").sum()),
+            "apologies": int((listed["attendance"] == "apologies").sum()),
+            "row": listed.iloc[0].to_dict(),
+        }
+    if not declared:
+        return {"declared": False, "by_size": by_size, "on": b.meeting_date, "attendance": attendance, "cites": []}
+    count = len(declared)
     needed = rules.veto_votes_needed(count)
     return {
-        "listed": True,
+        "declared": True,
         "by_size": by_size,
+        "on": b.meeting_date,
         "count": count,
-        "present": int((listed["attendance"] == "present").sum()),
-        "apologies": int((listed["attendance"] == "apologies").sum()),
         "needed": needed,
         "two_thirds": round(count * 2 / 3, 2),
         "blocking": count - needed + 1,
-        "meeting_date": listed["meeting_date"].iloc[0],
-        "row": listed.iloc[0].to_dict(),
+        "attendance": attendance,
+        "cites": [attendance["row"]] if attendance else [],
     }
 
 
@@ -549,6 +570,7 @@ def sections(b: Briefing) -> dict[str, dict]:
         "members_questions": {"questions": members_questions(b)},
         "history": {
             "history": history(b),
+            "illustration": illustration(b),
             "last_year": previous_year(precept_year(b)),
             "last_cycle": timetable(b, previous_year(precept_year(b))) if len(cycle(b, previous_year(precept_year(b)))) else None,
         },
@@ -687,14 +709,14 @@ def drafted(b: Briefing, facts: dict[str, dict]) -> tuple[list, list]:
             "key_issue",
             "veto",
             6,
-            [arithmetic["row"]] if arithmetic["listed"] else [],
+            arithmetic["cites"],
             veto=arithmetic,
             whose="reading",
             evidence="veto",
         )
     )
-    if arithmetic["listed"]:
-        requests.append(b.draft_line("request", "membership", 4, [arithmetic["row"]], veto=arithmetic))
+    if arithmetic["declared"]:
+        requests.append(b.draft_line("request", "membership", 4, arithmetic["cites"], veto=arithmetic))
     dated = dated_topics(b)
     if dated["count"]:
         requests.append(b.draft_line("request", "current-figures", 5, [], dated=dated))
