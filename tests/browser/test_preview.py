@@ -28,6 +28,7 @@ def running_preview(paths, tmp_path):
 
     for name in ("notebooks", "params", "data"):
         shutil.copytree(getattr(paths, name), tmp_path / name, ignore=shutil.ignore_patterns(".ipynb_checkpoints"))
+    shutil.copy(paths.panel, tmp_path / "panel.yaml")
     for path in tmp_path.rglob("*"):
         path.chmod(0o755 if path.is_dir() else 0o644)
     local = replace(
