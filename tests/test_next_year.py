@@ -134,7 +134,7 @@ def next_year_page(paths, tmp_path_factory):
         },
     )
     (params / f"{MEETING}.yaml").write_text(
-        f"meeting_date: '{MEETING}'\nbody: Cambridgeshire Police and Crime Panel\nbriefings:\n  comms:\n    agenda_item: '5'\n",
+        f"meeting_date: '{MEETING}'\nbriefings:\n  comms:\n    agenda_item: '5'\n",
         encoding="utf-8",
     )
     build(work, dates=[MEETING], jobs=1)
@@ -142,7 +142,7 @@ def next_year_page(paths, tmp_path_factory):
 
 
 def test_each_output_shows_this_year_with_last_years_count_and_the_change(next_year_page):
-    assert "61 press releases [1] (up from 40 in March 2022 to February 2023)" in next_year_page
+    assert "61 press releases (up from 40 in March 2022 to February 2023)" in next_year_page
     assert "538 social media posts" in next_year_page and "up from 472 in March 2022 to February 2023" in next_year_page
     assert "in March 2023 to February 2024" in next_year_page
     assert "The papers give no earlier count to compare" not in next_year_page

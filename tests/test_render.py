@@ -14,13 +14,18 @@ def executed_notebook():
     parameters = new_code_cell('meeting_date: str = "2023-02-01"  # ISO date', metadata={"tags": ["parameters"]})
     injected = new_code_cell('meeting_date = "2023-02-01"', metadata={"tags": ["injected-parameters"]})
     note = new_markdown_cell("Analyst note: secret working", metadata={"tags": ["analyst"]})
-    header = new_code_cell("show()", outputs=[new_output("display_data", data={"text/html": "<h1>Heading one</h1>", "text/plain": "x"})])
+    header = new_code_cell(
+        "show()",
+        metadata={"tags": ["title"]},
+        outputs=[new_output("display_data", data={"text/html": "<h1>Heading one</h1>", "text/plain": "x"})],
+    )
+    evidence = new_markdown_cell("## The evidence behind this note {#evidence}", metadata={"tags": ["evidence"]})
     warning = new_code_cell(
         "warn()", outputs=[new_output("stream", name="stderr", text="UserWarning: noisy\n"), new_output("stream", name="stdout", text="")]
     )
     section = new_markdown_cell("## Key points\n\nSome words.")
     again = new_markdown_cell("## Key points")
-    cells = [note, parameters, injected, header, warning, section, again]
+    cells = [note, parameters, injected, header, warning, evidence, section, again]
     for index, cell in enumerate(cells):
         cell["id"] = f"cell-{index}"
     return new_notebook(cells=cells, metadata={"papermill": {"parameters": {"meeting_date": "2023-02-01"}}})
@@ -39,9 +44,12 @@ def test_page_structure_and_contents():
     assert "<title>Test briefing: 1 February 2023</title>" in html
     assert "Content-Security-Policy" in html and "default-src 'none'" in html
     assert '<a class="skip-link" href="#main">' in html and '<main id="main"' in html
-    assert '<nav aria-label="Contents" class="contents">' in html
+    # The reading times follow the title; the evidence's contents list follows its heading.
+    assert html.index("<h1>Heading one</h1>") < html.index('<p class="reading-time">Reading time: note ')
+    assert '<h2 id="evidence">The evidence behind this note</h2>' in html
+    assert html.index('id="evidence"') < html.index('<nav aria-label="Contents of the evidence" class="contents">')
     assert '<h2 id="key-points">Key points</h2>' in html and '<h2 id="key-points-2">' in html
-    assert '<a href="#key-points">Key points</a>' in html
+    assert '<a href="#key-points">Key points</a>' in html and '<a href="#evidence">' not in html
 
 
 def test_same_notebook_gives_same_bytes():
@@ -51,7 +59,7 @@ def test_same_notebook_gives_same_bytes():
 def test_stamp_changes_only_with_content():
     first = render_notebook(executed_notebook(), PAGE)
     changed = executed_notebook()
-    changed.cells[5].source = "## Key points\n\nOther words."
+    changed.cells[6].source = "## Key points\n\nOther words."
     assert render_notebook(changed, PAGE) != first
 
 

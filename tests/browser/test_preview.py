@@ -75,7 +75,7 @@ def test_a_save_rebuilds_and_the_open_page_reloads(running_preview, browser):
         page.on("pageerror", lambda error: problems.append(str(error)))
         page.goto(f"{base}/{MEETING}/precept.html", wait_until="load")
         assert page.locator("script").count() == 1, "preview adds one reload script to the page it serves"
-        assert "Item 3:" not in page.inner_text("dl.meta")
+        assert "Item 3:" not in page.inner_text("main")
         page.evaluate("() => { window.loadedBeforeSave = true; }")
         page.wait_for_timeout(500)  # the event stream connects
 
@@ -84,7 +84,7 @@ def test_a_save_rebuilds_and_the_open_page_reloads(running_preview, browser):
 
         page.wait_for_function("() => window.loadedBeforeSave === undefined", timeout=REBUILD_TIMEOUT_SECONDS * 1000)
         page.wait_for_load_state("load")
-        assert "Item 3:" in page.inner_text("dl.meta"), "the reloaded page shows the rebuilt briefing"
+        assert "Item 3:" in page.inner_text("main"), "the reloaded page shows the rebuilt briefing"
         assert not problems, f"console or page errors (a blocked script or connection would show here): {problems}"
     finally:
         context.close()
