@@ -221,7 +221,7 @@ def run_timed(command: list[str], env: dict, cwd: Path, label: str) -> Run:
 
 
 class Workspace:
-    """Temporary project roots: symlinks to the shipped notebooks/, params/ and data/, an empty build/."""
+    """Temporary project roots: symlinks to the shipped notebooks/, params/, data/ and panel.yaml, an empty build/."""
 
     def __init__(self, keep: bool):
         self.base = Path(tempfile.mkdtemp(prefix="briefing-bench-"))
@@ -234,6 +234,7 @@ class Workspace:
         root.mkdir()
         for name in ("notebooks", "params", "data"):
             (root / name).symlink_to(REPO / name, target_is_directory=True)
+        (root / "panel.yaml").symlink_to(REPO / "panel.yaml")
         (root / "build").mkdir()  # empty: no validation stamp, no page records
         return root
 
@@ -504,6 +505,7 @@ class EditLoop:
         root.mkdir()
         for name in ("notebooks", "params", "data"):
             shutil.copytree(REPO / name, root / name, ignore=shutil.ignore_patterns(".ipynb_checkpoints"))
+        shutil.copy(REPO / "panel.yaml", root / "panel.yaml")
         for path in root.rglob("*"):
             path.chmod(0o755 if path.is_dir() else 0o644)
         (root / "build").mkdir()
