@@ -533,7 +533,7 @@ def reserve(b: Briefing) -> dict:
 # then the medium term, the public's voice, holding the Chief Constable to account for what the
 # precept buys, the collection fund, and what came of last time's recommendation.
 ENQUIRY_RANKING = ("case", "medium-term", "survey", "officers", "collection", "last-time")
-RESERVE_ENQUIRY_RANKING = ("revised", "reasons", "services", "timing")
+RESERVE_ENQUIRY_RANKING = ("revised", "reasons", "services", "taxpayers", "timing")
 
 
 def sections(b: Briefing) -> dict[str, dict]:
@@ -775,7 +775,13 @@ def _drafted_reserve(b: Briefing, facts: dict[str, dict]) -> tuple[list, list]:
     enquiries.append(b.draft_line("enquiry", "revised", 1, revised_cites, path=path, role="finance"))
     enquiries.append(b.draft_line("enquiry", "reasons", 2, [decided] if decided else [], path=path, role="finance"))
     enquiries.append(b.draft_line("enquiry", "services", 3, revised_cites, path=path, role="accountability"))
-    enquiries.append(b.draft_line("enquiry", "timing", 4, [], path=path, meeting=b.meeting_date, role="finance"))
+    duties = b.data.table("statutory_duties")
+    # The duty to hear council taxpayers on the precept, as the papers list it (by its words).
+    taxpayers = duties[duties["duty"].str.contains("Council Taxpayers", case=False)].to_dict("records")
+    enquiries.append(
+        b.draft_line("enquiry", "taxpayers", 4, taxpayers[:1], path=path, duty=taxpayers[0] if taxpayers else None, role="engagement")
+    )
+    enquiries.append(b.draft_line("enquiry", "timing", 5, [], path=path, meeting=b.meeting_date, role="finance"))
     if path["revised"] is None:
         requests.append(b.draft_line("request", "response", 1, [], path=path))
     options = [b.option(option_id, path=path) for option_id in ("accept", "reject", "recommend-revised")]
