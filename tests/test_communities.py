@@ -545,7 +545,7 @@ def test_an_action_is_closed_only_where_a_paper_prints_its_answer(briefing):
 
 
 def test_the_actions_section_says_no_answer_in_the_papers_and_never_this_briefing(briefing):
-    page = text_of(briefing.open_actions())
+    page = text_of(briefing.render("shared/actions", **briefing.shared_sections()["shared/actions"]))
     assert "1 item on this topic from earlier meetings has no answer in the papers" in page
     assert "too early for any statistics" in page
     assert "Answered in the papers:" in page

@@ -438,7 +438,7 @@ def test_no_date_is_written_more_precisely_than_its_paper(b):
 
 def test_first_culture_briefing_marks_nothing_as_new_without_talking_about_itself(b):
     assert b.previous_meeting is None
-    since = text_of(b.since_last())
+    since = text_of(b.render("shared/since_last", **b.shared_sections()["shared/since_last"]))
     assert "none is marked as new since an earlier meeting" in since
     assert "briefing" not in since and "series" not in since
 

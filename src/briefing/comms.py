@@ -227,9 +227,7 @@ def sections(ctx: Briefing) -> dict[str, dict]:
             "outputs_end": ctx.latest("comms_press_releases"),
         },
         "website": {"disagreements": ctx.date_disagreements(), "go_live": ctx.expected(WEBSITE_GO_LIVE)},
-        "shared/dated": {"dated": ctx.dated_readings()},
-        "shared/since_last": {"fresh": ctx.new_since_last()},
-        "shared/actions": {"facts": ctx.actions()},
+        **ctx.shared_sections(),
     }
 
 
@@ -323,5 +321,5 @@ def drafted(ctx: Briefing, facts: dict[str, dict]) -> tuple[list, list]:
 
     ranked = sorted(enquiries, key=lambda line: ENQUIRY_RANKING.index(line.line_id))
     enquiries = [replace(line, rank=n) for n, line in enumerate(ranked, start=1)]
-    options = [ctx.option("note"), ctx.option("recommend"), ctx.option("report_back")]
+    options = ctx.scrutiny_options()
     return issues + enquiries + requests, options

@@ -92,11 +92,6 @@ class Briefing:
         mine = items[(items["meeting_date"] == pd.Timestamp(self.meeting_date)) & (items["briefing"] == self.kind)]
         return mine.iloc[0].to_dict() if not mine.empty else None
 
-    def figures_as_at(self) -> date | None:
-        """The latest date on which a paper this briefing can use became public."""
-        latest = self.data.latest_public_date()
-        return as_date(latest) if latest is not None else None
-
     def header_facts(self) -> dict:
         """What the title block says: meeting, agenda item, papers used and when due.
 
@@ -331,7 +326,9 @@ class Briefing:
         `name` is a template in this kind's folder ('outputs' is templates/briefings/comms/
         outputs.html.j2 for comms) or a shared one ('shared/sources').
         """
-        if self.footnotes is None:  # TRANSITIONAL: a notebook not yet on the note layout
+        if self.footnotes is None:
+            # One section tried on its own (in a test, or by an analyst) numbers its own
+            # footnotes as it renders; a planned page never does.
             self.footnotes = Footnotes(recording=True)
         return self._render(name, self.footnotes, **facts)
 
@@ -376,17 +373,19 @@ class Briefing:
         closed = closed[closed["closed_meeting_date"] <= pd.Timestamp(self.meeting_date)]
         return {"open": open_, "closed": closed, "latest_paper": self.latest_paper_date()}
 
-    def open_actions(self) -> words.Section:
-        """Open decisions, recommendations, actions and undertakings on this topic."""
-        return self.render("shared/actions", facts=self.actions())
+    def shared_sections(self) -> dict[str, dict]:
+        """The facts of the evidence sections every briefing ends with: dated figures, what
+        is new since the last meeting on the topic, and open actions (keyed by template)."""
+        return {
+            "shared/dated": {"dated": self.dated_readings()},
+            "shared/since_last": {"fresh": self.new_since_last()},
+            "shared/actions": {"facts": self.actions()},
+        }
 
-    def dated_figures(self) -> words.Section:
-        """Flags for this briefing's figures more than 12 months older than the meeting."""
-        return self.render("shared/dated", dated=self.dated_readings())
-
-    def since_last(self) -> words.Section:
-        """What became public since the last meeting with this briefing."""
-        return self.render("shared/since_last", fresh=self.new_since_last())
+    def scrutiny_options(self) -> list[notes.Option]:
+        """The options open to the Panel on an item it is asked to note: note it, make
+        recommendations, or ask for a further report (words in shared/options.html.j2)."""
+        return [self.option("note"), self.option("recommend"), self.option("report_back")]
 
 
 def open_briefing(kind: str, meeting_date: str, paths: Paths | None = None, **parameters) -> Briefing:

@@ -332,9 +332,7 @@ def sections(ctx: Briefing) -> dict[str, dict]:
             "arithmetic": representation_arithmetic(ctx),
             "statements": ctx.statements("positive action"),
         },
-        "shared/dated": {"dated": ctx.dated_readings()},
-        "shared/since_last": {"fresh": ctx.new_since_last()},
-        "shared/actions": {"facts": ctx.actions()},
+        **ctx.shared_sections(),
     }
 
 
@@ -420,5 +418,5 @@ def drafted(ctx: Briefing, facts: dict[str, dict]) -> tuple[list, list]:
 
     ranked = sorted(enquiries, key=lambda line: ENQUIRY_RANKING.index(line.line_id))
     enquiries = [replace(line, rank=n) for n, line in enumerate(ranked, start=1)]
-    options = [ctx.option("note"), ctx.option("recommend"), ctx.option("report_back")]
+    options = ctx.scrutiny_options()
     return issues[:5] + enquiries[:6] + requests, options

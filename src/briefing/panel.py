@@ -20,10 +20,11 @@ from pathlib import Path
 from typing import Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import BaseModel, Field, ValidationError, field_validator, model_validator
 
 from briefing.config import PANEL_FILE, Paths
 from briefing.errors import PanelError
+from briefing.typed_yaml import Strict, TextDatesLoader
 
 # The bank-holiday calendar of each nation: subdivisions of `holidays`' GB calendar.
 HOLIDAY_SUBDIVISIONS: dict[str, str] = {"England": "ENG", "Wales": "WLS"}
@@ -34,21 +35,7 @@ COMMISSIONER_TITLES = ("Police and Crime Commissioner", "Police, Fire and Crime 
 MAYOR_PREFIX = "Mayor of "
 
 
-class _TextDatesLoader(yaml.SafeLoader):
-    """YAML loader that leaves dates as text, so pydantic checks them and names the key."""
-
-
-_TextDatesLoader.yaml_implicit_resolvers = {
-    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
-    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
-}
-
-
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-class Member(_Strict):
+class Member(Strict):
     """One member of the Panel, with the dates of membership the papers declare."""
 
     name: str = Field(min_length=1, description="Name as the papers print it")
@@ -71,7 +58,7 @@ class Member(_Strict):
         return (self.from_date is None or self.from_date <= day) and (self.to_date is None or day <= self.to_date)
 
 
-class Body(_Strict):
+class Body(Strict):
     """A body whose papers the Panel uses: the Panel itself or one of the Commissioner's boards."""
 
     id: str = Field(
@@ -81,7 +68,7 @@ class Body(_Strict):
     paper_label: str = Field(min_length=1, description="How a source list names its papers, e.g. 'Panel paper'")
 
 
-class Plan(_Strict):
+class Plan(Strict):
     """A Police and Crime Plan and its themes, for the years it covers."""
 
     name: str = Field(min_length=1, description="The Plan's name as printed")
@@ -105,7 +92,7 @@ class Plan(_Strict):
         return self.start_year <= day.year <= self.end_year
 
 
-class Panel(_Strict):
+class Panel(Strict):
     """One Police and Crime Panel's identity: everything a page names that is not data."""
 
     name: str = Field(min_length=1, description="The Panel's name, e.g. 'Anyshire Police and Crime Panel'")
@@ -194,7 +181,7 @@ def load_panel(path: Path) -> Panel:
 def _parse(path: str, text: str) -> Panel:
     """The checked Panel of a panel.yaml's text (cached: pages read it many times)."""
     try:
-        raw = yaml.load(text, Loader=_TextDatesLoader)  # noqa: S506 - a SafeLoader subclass
+        raw = yaml.load(text, Loader=TextDatesLoader)  # noqa: S506 - a SafeLoader subclass
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         where = f", line {mark.line + 1}" if mark is not None else ""

@@ -12,29 +12,16 @@ from datetime import date
 from pathlib import Path
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, create_model
+from pydantic import BaseModel, Field, ValidationError, create_model
 
 from briefing.errors import ParamsError
 from briefing.kinds import NAMES as KIND_NAMES
+from briefing.typed_yaml import Strict, TextDatesLoader
 
 log = logging.getLogger(__name__)
 
 
-class _TextDatesLoader(yaml.SafeLoader):
-    """YAML loader that leaves dates as text, so pydantic checks them and names the key."""
-
-
-_TextDatesLoader.yaml_implicit_resolvers = {
-    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
-    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
-}
-
-
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-class BriefingParams(_Strict):
+class BriefingParams(Strict):
     """Parameters every briefing takes."""
 
     agenda_item: str = Field(description="Agenda item as printed (number, or minute number), e.g. '6'")
@@ -52,7 +39,7 @@ class PreceptParams(BriefingParams):
 EXTRA_PARAMS: dict[str, type[BriefingParams]] = {"precept": PreceptParams}
 
 
-class _BriefingsBase(_Strict):
+class _BriefingsBase(Strict):
     """What every meeting's set of briefings can say: which of them it needs."""
 
     def needed(self) -> dict[str, BriefingParams]:
@@ -69,7 +56,7 @@ Briefings = create_model(
 )
 
 
-class MeetingParams(_Strict):
+class MeetingParams(Strict):
     """One meeting's params file."""
 
     meeting_date: date = Field(description="Date of the meeting")
@@ -85,7 +72,7 @@ def load_params(path: Path) -> MeetingParams:
     """Read and check one params file; raise ParamsError naming the file and key."""
     path = Path(path)
     try:
-        raw = yaml.load(path.read_text(encoding="utf-8"), Loader=_TextDatesLoader)  # noqa: S506 - a SafeLoader subclass
+        raw = yaml.load(path.read_text(encoding="utf-8"), Loader=TextDatesLoader)  # noqa: S506 - a SafeLoader subclass
     except FileNotFoundError:
         raise ParamsError(f"{_shown(path)}: no params file for this meeting; create it with 'briefing new-meeting {path.stem}'") from None
     except yaml.YAMLError as error:

@@ -574,9 +574,7 @@ def sections(b: Briefing) -> dict[str, dict]:
             "last_year": previous_year(precept_year(b)),
             "last_cycle": timetable(b, previous_year(precept_year(b))) if len(cycle(b, previous_year(precept_year(b)))) else None,
         },
-        "shared/dated": {"dated": b.dated_readings()},
-        "shared/since_last": {"fresh": b.new_since_last()},
-        "shared/actions": {"facts": b.actions()},
+        **b.shared_sections(),
     }
 
 
