@@ -48,6 +48,14 @@ def test_rendering_in_any_order_gives_the_same_sections_and_adds_no_footnote(pla
     assert 'href="#source-1"' in note_after
 
 
+def test_the_words_planning_gave_each_section_are_those_the_frozen_numbers_give(planned):
+    # The cells show the planned words rather than word the page twice: that is only right
+    # if planning already numbered every citation as the finished page does.
+    for name, facts in planned.sections.items():
+        assert str(planned.section(name)) == str(planned.render(name, **facts)), name
+    assert str(planned.note_section()) == str(planned.render("shared/note", note=planned.note))
+
+
 def test_the_note_cites_first_so_its_footnotes_come_first(planned):
     import re
 

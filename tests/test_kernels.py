@@ -45,3 +45,39 @@ def test_a_pool_warms_a_kernel_only_for_a_job_that_will_need_it(local):
     pool.done(kernel)
     assert not kernel.running()
     pool.close()
+
+
+def test_a_notebook_in_a_warm_kernel_keeps_the_output_of_its_very_first_cell(local, tmp_path):
+    # The client treats the kernel as ready once IOPub carries its idle status: if IOPub
+    # were not connected yet, the first cell's output would be lost.
+    import nbformat
+    import papermill
+    from nbformat.v4 import new_code_cell, new_notebook
+
+    source, executed = tmp_path / "first.ipynb", tmp_path / "first.out.ipynb"
+    notebook = new_notebook(cells=[new_code_cell("print('first cell')"), new_code_cell("6 * 7")])
+    notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nbformat.write(notebook, source)
+    kernel = start_kernel(local).ready()
+    try:
+        papermill.execute_notebook(str(source), str(executed), kernel_name="python3", progress_bar=False, km=kernel.manager)
+    finally:
+        kernel.close()
+    cells = nbformat.read(executed, as_version=4).cells
+    assert [o["text"] for o in cells[0].outputs] == ["first cell\n"]
+    assert cells[1].outputs[0]["data"]["text/plain"] == "42"
+
+
+def test_a_client_of_a_kernel_that_died_says_so_instead_of_waiting(local):
+    from jupyter_core.utils import run_sync
+
+    kernel = start_kernel(local).ready()
+    try:
+        client = kernel.manager.client()
+        client.start_channels()
+        kernel.manager.provisioner.process.kill()
+        kernel.manager.provisioner.process.wait()
+        with pytest.raises(RuntimeError, match="died"):
+            run_sync(client.wait_for_ready)(timeout=30)
+    finally:
+        kernel.close()

@@ -39,6 +39,7 @@ class Briefing:
     footnotes: Footnotes | None = None
     _readings: pd.DataFrame | None = field(default=None, repr=False)
     _svgs: dict[str, str] = field(default_factory=dict, repr=False)
+    _planned: dict[str, tuple] = field(default_factory=dict, repr=False)  # name: (template, words)
 
     # ----- sources -------------------------------------------------------------------------
 
@@ -63,9 +64,11 @@ class Briefing:
         self.note = note
         self.sections = dict(sections)
         recorder = Footnotes(recording=True)
-        self._render("shared/note", recorder, note=note)
+        # Numbers are given in page order, so these words already carry the final numbers:
+        # the cells show them rather than word the page a second time.
+        self._planned = {"shared/note": self._render_kept("shared/note", recorder, note=note)}
         for name, facts in self.sections.items():
-            self._render(name, recorder, **facts)
+            self._planned[name] = self._render_kept(name, recorder, **facts)
         self.footnotes = recorder.frozen()
 
     def cited_sources(self) -> list[dict]:
@@ -212,11 +215,19 @@ class Briefing:
         """The note, rendered: the five-minute briefing at the top of the page."""
         if self.note is None:
             raise RuntimeError("the page has not been planned: run the cell with briefing.plan(note, sections) first")
-        return self.render("shared/note", note=self.note)
+        return self._planned_words("shared/note", note=self.note)
 
     def section(self, name: str) -> words.Section:
         """One evidence section, rendered from the facts the page was planned with."""
-        return self.render(name, **self.sections[name])
+        return self._planned_words(name, **self.sections[name])
+
+    def _planned_words(self, name: str, **facts) -> words.Section:
+        """The words planning gave a section; worded again only when its template file has
+        changed since (an analyst editing it in JupyterLab)."""
+        template, worded = self._planned.get(name, (None, None))
+        if template is not None and template.is_up_to_date:
+            return worded
+        return self.render(name, **facts)
 
     def header(self) -> words.Section:
         """Title block: Panel, meeting date, agenda item, figures as at, papers due."""
@@ -333,13 +344,17 @@ class Briefing:
         return self._render(name, self.footnotes, **facts)
 
     def _render(self, name: str, footnotes: Footnotes, **facts) -> words.Section:
+        return self._render_kept(name, footnotes, **facts)[1]
+
+    def _render_kept(self, name: str, footnotes: Footnotes, **facts) -> tuple:
+        """The template of a section and its words."""
         path = name if "/" in name else f"{KINDS[self.kind].templates}/{name}"
         template = words.environment().get_template(f"{path}.html.j2")
-        return words.Section(template.render(b=self, footnotes=footnotes, **facts).strip())
+        return template, words.Section(template.render(b=self, footnotes=footnotes, **facts).strip())
 
     def svg(self, chart, labelled_by: str) -> Markup:
         """An Altair chart as accessible inline SVG, labelled by the ids given (each chart
-        is drawn once per page, though planning words the page twice)."""
+        is drawn once per page, even when a section is worded again)."""
         from briefing import charts
 
         key = chart.to_json(sort_keys=True)

@@ -86,6 +86,9 @@ def execute_job(job: Job, paths: Paths, kernels) -> dict:
             language="python",
             progress_bar=False,
             log_output=False,
+            # Written once at the end (or at the failing cell), not after every cell:
+            # saving the whole notebook 2 × per cell took a fifth of a warm run.
+            request_save_on_cell_execute=False,
             cwd=str(paths.notebooks),
             km=kernel.manager,
         )

@@ -13,7 +13,7 @@ import json
 from importlib import metadata
 from pathlib import Path
 
-import yaml
+from briefing.typed_yaml import safe_load
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 # Every library whose version can change the bytes of a page: the charts (altair,
@@ -51,8 +51,7 @@ def data_files(data_dir: Path) -> list[Path]:
     """Every file the datasets depend on: dictionary, declared CSVs, raw papers."""
     data_dir = Path(data_dir)
     dictionary = data_dir / "dictionary.yaml"
-    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-    declared = yaml.load(dictionary.read_text(encoding="utf-8"), Loader=loader)["datasets"]  # noqa: S506 - a safe loader
+    declared = safe_load(dictionary.read_text(encoding="utf-8"))["datasets"]
     files = [dictionary] + [data_dir / spec["file"] for spec in declared.values()]
     papers = data_dir / "raw" / "papers"
     return files + sorted(papers.glob("*.txt")) + sorted(papers.glob("*.index.csv"))

@@ -18,6 +18,7 @@ import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
+from jupyter_client import protocol_version_info
 from jupyter_client.asynchronous import AsyncKernelClient
 from jupyter_client.manager import AsyncKernelManager
 from jupyter_core.utils import run_sync
@@ -27,6 +28,60 @@ from briefing.readsets import READ_SET_VARIABLE
 
 WARM_UP_CODE = "from briefing.warmup import warm_up\nwarm_up()"
 WARM_UP_TIMEOUT_SECONDS = 300
+
+
+class ReadyClient(AsyncKernelClient):
+    """An asynchronous kernel client that knows the kernel is ready as soon as IOPub has
+    carried the kernel's reply to a kernel_info request.
+
+    The library's `wait_for_ready` ends by draining IOPub until it has been silent for
+    0.2 s, which every notebook paid (a quarter of a warm run in the edit loop). Waiting
+    instead for the kernel's "idle" status of our own request proves the same two things
+    (the kernel answers, and IOPub is connected and drained of that request) without the
+    wait; nbclient ignores any message that is not a reply to its own cells.
+    """
+
+    async def wait_for_ready(self, timeout: float | None = None) -> None:
+        """Return once the kernel has answered kernel_info on shell and gone idle on IOPub."""
+        deadline = time.monotonic() + (timeout if timeout is not None else float("inf"))
+        while True:
+            request = self.kernel_info()
+            if await self._idle_after(request, deadline):
+                return
+            if not await self.is_alive():
+                raise RuntimeError("Kernel died before replying to kernel_info")
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"Kernel didn't respond in {timeout:.0f} seconds")
+
+    async def _idle_after(self, request: str, deadline: float) -> bool:
+        """True once the reply to `request` came on shell and its idle status on IOPub
+        (False after a second with either missing: IOPub may not be connected yet)."""
+        replied = idle = False
+        reply: dict = {}
+        give_up = min(deadline, time.monotonic() + 1.0)
+        while not (replied and idle) and time.monotonic() < give_up:
+            if not replied:
+                try:
+                    reply = await self.shell_channel.get_msg(timeout=0.05)
+                except queue.Empty:
+                    pass
+                else:
+                    replied = reply.get("parent_header", {}).get("msg_id") == request
+            try:
+                message = await self.iopub_channel.get_msg(timeout=0.05)
+            except queue.Empty:
+                continue
+            idle = idle or (
+                message.get("parent_header", {}).get("msg_id") == request
+                and message["msg_type"] == "status"
+                and message["content"].get("execution_state") == "idle"
+            )
+        if replied:
+            # As the library does: speak the kernel's major protocol version if it differs.
+            major = int(reply["content"]["protocol_version"].split(".")[0])
+            if major != protocol_version_info[0]:
+                self.session.adapt_version = major
+        return replied and idle
 
 
 class ClientKeepingKernelManager(AsyncKernelManager):
@@ -40,7 +95,7 @@ class ClientKeepingKernelManager(AsyncKernelManager):
     """
 
     def __init__(self, **kwargs):
-        super().__init__(**kwargs)
+        super().__init__(client_class="briefing.kernels.ReadyClient", **kwargs)
         self.clients: list = []
 
     def client(self, **kwargs):

@@ -24,7 +24,7 @@ from pydantic import BaseModel, Field, ValidationError, field_validator, model_v
 
 from briefing.config import PANEL_FILE, Paths
 from briefing.errors import PanelError
-from briefing.typed_yaml import Strict, TextDatesLoader
+from briefing.typed_yaml import Strict, TextDatesLoader, safe_load
 
 # The bank-holiday calendar of each nation: subdivisions of `holidays`' GB calendar.
 HOLIDAY_SUBDIVISIONS: dict[str, str] = {"England": "ENG", "Wales": "WLS"}
@@ -207,7 +207,7 @@ def check_panel(paths: Paths) -> Panel:
     """
     panel = current(paths)
     try:
-        dictionary = yaml.safe_load(paths.dictionary.read_text(encoding="utf-8")) or {}
+        dictionary = safe_load(paths.dictionary.read_text(encoding="utf-8")) or {}
     except FileNotFoundError:
         return panel
     vocabularies = dictionary.get("vocabularies") or {}

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-import yaml
+from briefing import typed_yaml
 
 PROVENANCE_COLUMNS = ("source_id", "section", "public_date")
 
@@ -126,7 +126,7 @@ def parse_dictionary(raw: dict) -> Dictionary:
 @lru_cache(maxsize=8)
 def _load(path: str, mtime_ns: int) -> Dictionary:
     with open(path, encoding="utf-8") as handle:
-        return parse_dictionary(yaml.safe_load(handle))
+        return parse_dictionary(typed_yaml.safe_load(handle))
 
 
 def load_dictionary(path: Path) -> Dictionary:
