@@ -131,3 +131,18 @@ def test_the_officers_rows_are_validated_like_any_dataset(data_copy):
 
 def test_an_empty_set_of_officers_rows_is_valid(paths):
     assert not [f for f in _failures(paths) if "note_lines" in f]
+
+
+@pytest.mark.parametrize(
+    ("answered", "unanswered", "share"),
+    [
+        ((), (), ""),
+        (({"action_id": "a"},), (), "all"),
+        ((), ({"action_id": "b"},), "none"),
+        (({"action_id": "a"},), ({"action_id": "b"},), "some"),
+    ],
+)
+def test_last_time_says_how_many_of_the_panels_requests_a_paper_answers(answered, unanswered, share):
+    last = notes.LastTime("2023-02-01", answered, unanswered)
+    assert last.answered_share == share
+    assert last.requests == answered + unanswered

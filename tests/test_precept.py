@@ -542,6 +542,13 @@ def test_the_note_ranks_lines_of_enquiry_at_the_commissioners_role(jan_2024):
     assert "9 votes" in str(note.options[2].text)
 
 
+def test_the_veto_rule_is_labelled_as_the_laws_not_our_reading(jan_2024):
+    note = planned_note(jan_2024)
+    veto = next(line for line in note.key_issues if line.line_id == "veto")
+    assert veto.whose == "law" and "9 votes" in str(veto.text)
+    assert all(line.whose != "law" for line in note.key_issues if line.line_id != "veto")
+
+
 def test_last_years_cycle_is_history_with_each_step_on_time(jan_2024):
     """The 31 January 2024 page shows the 2023/24 cycle as the papers record it: notified on
     23 January 2023 and reported on 2 February 2023, both on time; no veto, so no revised precept."""

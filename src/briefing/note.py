@@ -22,9 +22,10 @@ from dataclasses import asdict, dataclass, field, replace
 import pandas as pd
 from markupsafe import Markup
 
-# Whose claim a key issue is: the report's, a member's at a meeting, another paper's, or
-# our reading of the papers (shared/note.html.j2 words each).
-WHOSE = ("report", "member", "paper", "reading")
+# Whose claim a key issue is: the report's, a member's at a meeting, another paper's, the law
+# (the statute or regulations the evidence section cites), or our reading of the papers
+# (shared/note.html.j2 words each).
+WHOSE = ("report", "member", "paper", "law", "reading")
 
 # The parts of the Commissioner's role a line of enquiry can be addressed to: holding the
 # Chief Constable to account, commissioning, engagement, the Plan, the budget and precept.
@@ -120,6 +121,20 @@ class LastTime:
     answered: tuple[dict, ...] = ()
     unanswered: tuple[dict, ...] = ()
     decisions: tuple[dict, ...] = ()  # what the Panel decided, apart from what it asked of others
+
+    @property
+    def requests(self) -> tuple[dict, ...]:
+        """Every recommendation, action and undertaking made, answered ones first."""
+        return self.answered + self.unanswered
+
+    @property
+    def answered_share(self) -> str:
+        """How many of the requests a paper answers: 'all', 'none', 'some' ('' when none was made)."""
+        if not self.requests:
+            return ""
+        if not self.unanswered:
+            return "all"
+        return "some" if self.answered else "none"
 
 
 @dataclass(frozen=True)

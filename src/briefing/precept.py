@@ -709,7 +709,7 @@ def drafted(b: Briefing, facts: dict[str, dict]) -> tuple[list, list]:
             6,
             arithmetic["cites"],
             veto=arithmetic,
-            whose="reading",
+            whose="law",
             evidence="veto",
         )
     )
@@ -769,7 +769,7 @@ def _drafted_reserve(b: Briefing, facts: dict[str, dict]) -> tuple[list, list]:
     )
     revised_cites = [row for row in (path["revised"], path["proposed"]) if row is not None]
     issues.append(b.draft_line("key_issue", "direction", 2, revised_cites, path=path, whose="reading", evidence="reserve-path"))
-    issues.append(b.draft_line("key_issue", "no-second-veto", 3, [], path=path, whose="reading", evidence="reserve-powers"))
+    issues.append(b.draft_line("key_issue", "no-second-veto", 3, [], path=path, whose="law", evidence="reserve-powers"))
     enquiries.append(b.draft_line("enquiry", "revised", 1, revised_cites, path=path, role="finance"))
     enquiries.append(b.draft_line("enquiry", "reasons", 2, [decided] if decided else [], path=path, role="finance"))
     enquiries.append(b.draft_line("enquiry", "services", 3, revised_cites, path=path, role="accountability"))
