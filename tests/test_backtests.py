@@ -80,6 +80,18 @@ def test_31_jan_2024_precept_says_what_is_not_yet_available(pack):
     assert questions_in(page) >= 5
 
 
+def test_a_draft_page_says_so_in_its_title_too(pack):
+    # Browsers print the title at the top of each printed sheet and show it on the tab.
+    def title(day, kind):
+        html = (pack.briefings / day / f"{kind}.html").read_text(encoding="utf-8")
+        return html[html.index("<title>") + 7 : html.index("</title>")]
+
+    assert title("2024-01-31", "precept").startswith("Draft: Precept briefing: 31 January 2024")
+    assert title("2023-02-01", "precept").startswith("Draft: ")
+    assert not title("2024-02-14", "precept").startswith("Draft")
+    assert not title("2023-03-15", "comms").startswith("Draft")
+
+
 def test_14_feb_2024_reserve_meeting(pack):
     page = read(pack, "2024-02-14", "precept")
     assert "Reserve meeting" in page["reserve-timetable"]

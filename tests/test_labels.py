@@ -20,6 +20,11 @@ def test_a_briefing_page_has_its_title_and_meeting_label():
     assert page["footer"] == labels.footer("2023-03-15")
 
 
+def test_a_draft_briefings_title_says_it_is_a_draft():
+    page = labels.briefing_page("2024-01-31", "precept", draft=True)
+    assert page["title"] == "Draft: Precept briefing: 31 January 2024 — Cambridgeshire Police and Crime Panel"
+
+
 def test_index_titles_and_kinds_of_meeting():
     assert labels.meeting_title("2023-02-01") == "Meeting of 1 February 2023: briefings for the Cambridgeshire Police and Crime Panel"
     assert labels.site_title() == "Briefings for the Cambridgeshire Police and Crime Panel"

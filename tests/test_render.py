@@ -5,7 +5,7 @@ from __future__ import annotations
 import nbformat
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 
-from briefing.render import render_notebook
+from briefing.render import page_facts, render_notebook
 
 PAGE = {"title": "Test briefing: 1 February 2023", "meeting_label": "Meeting of 1 February 2023", "footer": "Footer text"}
 
@@ -91,3 +91,14 @@ def test_the_house_template_registers_its_preprocessors_in_conf_json():
     conf = json.loads((TEMPLATES_DIR / "nbconvert" / "briefing" / "conf.json").read_text())
     types = [entry["type"] for _, entry in sorted(conf["preprocessors"].items())]
     assert types == ["briefing.render.RemoveStderr", "briefing.render.SectionHeadings"]
+
+
+def test_what_a_cell_says_of_the_whole_page_is_read_from_its_display_metadata():
+    from briefing.words import Section
+
+    notebook = executed_notebook()
+    assert page_facts(notebook) == {}
+    html, metadata = Section("<h1>Draft: Heading</h1>", page={"draft": True})._repr_html_()
+    notebook.cells[3].outputs = [new_output("display_data", data={"text/html": html}, metadata={"text/html": metadata})]
+    assert page_facts(notebook) == {"draft": True}
+    assert Section("<p>words</p>")._repr_html_() == "<p>words</p>"

@@ -182,9 +182,11 @@ def render_page(job: Job, executed: Path) -> str:
     import nbformat
 
     from briefing.labels import briefing_page
-    from briefing.render import render_notebook
+    from briefing.render import page_facts, render_notebook
 
-    return render_notebook(nbformat.read(str(executed), as_version=4), briefing_page(job.meeting_date, job.kind))
+    notebook = nbformat.read(str(executed), as_version=4)
+    draft = bool(page_facts(notebook).get("draft"))
+    return render_notebook(notebook, briefing_page(job.meeting_date, job.kind, draft))
 
 
 def write_indexes(paths: Paths, all_params, selected, inputs: Inputs, force, progress, pages: PageSet) -> tuple[dict[str, Path], str]:

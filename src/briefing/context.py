@@ -230,8 +230,11 @@ class Briefing:
         return self.render(name, **facts)
 
     def header(self) -> words.Section:
-        """Title block: Panel, meeting date, agenda item, figures as at, papers due."""
-        return self.render("shared/header", facts=self.header_facts())
+        """Title block: Panel, meeting date and agenda item; it tells the renderer whether
+        the page is a draft, so the page's title says so too."""
+        facts = self.header_facts()
+        # Said only of a draft, so a final page's outputs (and its fingerprint) stay as they were.
+        return words.Section(self.render("shared/header", facts=facts).markup, page={"draft": True} if facts["draft"] else None)
 
     # ----- figures ------------------------------------------------------------------------------
 

@@ -39,11 +39,11 @@ def meeting_label(day) -> str:
     return str(_macros().meeting_label(date_text(day)))
 
 
-def briefing_page(meeting_date, kind: str) -> dict:
-    """The title, meeting label and footer of one briefing page."""
+def briefing_page(meeting_date, kind: str, draft: bool = False) -> dict:
+    """The title, meeting label and footer of one briefing page (a draft's title says so)."""
     day = date_text(meeting_date)
     return {
-        "title": str(_macros().briefing_title(KINDS[kind].title, day, _body())),
+        "title": str(_macros().briefing_title(KINDS[kind].title, day, _body(), draft)),
         "meeting_label": meeting_label(meeting_date),
         "footer": footer(meeting_date),
     }

@@ -201,6 +201,16 @@ def page_words(notebook: nbformat.NotebookNode) -> int:
     return len(re.sub(r"\{#[a-z0-9-]+\}", " ", " ".join(texts)).split())
 
 
+def page_facts(notebook: nbformat.NotebookNode) -> dict:
+    """What the notebook's cells say about the whole page (`words.Section(page=...)`): the
+    display metadata under "briefing" of its outputs, merged in cell order."""
+    facts: dict = {}
+    for cell in notebook.cells:
+        for output in cell.get("outputs", []):
+            facts.update(output.get("metadata", {}).get("text/html", {}).get("briefing", {}))
+    return facts
+
+
 def render_notebook(notebook: nbformat.NotebookNode, page: dict) -> str:
     """HTML of an executed notebook; `page` supplies title, meeting label and footer."""
     notebook = nbformat.from_dict(notebook)

@@ -46,13 +46,19 @@ UNIT_WORDS = {
 
 
 class Section:
-    """A rendered piece of a briefing: JupyterLab shows it and nbconvert renders it as HTML."""
+    """A rendered piece of a briefing: JupyterLab shows it and nbconvert renders it as HTML.
 
-    def __init__(self, markup: str):
+    `page` holds facts about the whole page that the renderer needs (whether it is a draft),
+    kept with the output in the executed notebook as display metadata under "briefing"."""
+
+    def __init__(self, markup: str, page: dict | None = None):
         self.markup = Markup(markup)
+        self.page = page
 
-    def _repr_html_(self) -> str:
-        return str(self.markup)
+    def _repr_html_(self):
+        if self.page is None:
+            return str(self.markup)
+        return str(self.markup), {"briefing": dict(self.page)}
 
     def __html__(self) -> str:
         return str(self.markup)
