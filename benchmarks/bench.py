@@ -351,7 +351,7 @@ from briefing.datasets import load_data
 from briefing.words import date_text as long_date
 from briefing.pages import meeting_index, site_index
 from briefing.params import load_all_params
-from briefing.render import render_notebook
+from briefing.render import page_facts, render_notebook
 from briefing.validation import validate
 t["imports"] = time.perf_counter()
 
@@ -377,11 +377,14 @@ def run_cell(source, namespace, count):
         if stream.getvalue():
             outputs.append(new_output("stream", name=name, text=stream.getvalue()))
     if value is not None:
-        data = {"text/plain": repr(value)}
+        data, metadata = {"text/plain": repr(value)}, {}
         html = getattr(value, "_repr_html_", None)
         if html is not None:
-            data["text/html"] = html()
-        outputs.append(new_output("execute_result", data=data, execution_count=count))
+            shown = html()
+            if isinstance(shown, tuple):  # (html, metadata), as IPython accepts
+                shown, metadata["text/html"] = shown
+            data["text/html"] = shown
+        outputs.append(new_output("execute_result", data=data, metadata=metadata, execution_count=count))
     return outputs
 
 
@@ -409,7 +412,7 @@ for day in args["dates"]:
         kept = paths.executed / day / f"{kind}.ipynb"
         kept.parent.mkdir(parents=True, exist_ok=True)
         nbformat.write(notebook, str(kept))
-        page = briefing_page(day, kind)
+        page = briefing_page(day, kind, bool(page_facts(notebook).get("draft")))
         html = render_notebook(notebook, page)
         target = os.path.join(output, day, f"{kind}.html")
         os.makedirs(os.path.dirname(target), exist_ok=True)
