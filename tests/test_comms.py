@@ -126,6 +126,15 @@ def test_the_newest_precept_survey_is_reported_with_the_previous_one_apart(brief
     assert survey["earlier"]["subject"] == "precept-2020-21" and survey["responses"]["direction"] == ""
 
 
+def test_what_the_report_says_of_the_website_is_its_own_words_cited_to_its_paragraph(briefing):
+    said = comms.sections(briefing)["website"]["said"]
+    assert list(said["statement_id"]) == ["comms-website-accessibility"]
+    assert (said.iloc[0]["source_id"], said.iloc[0]["section"]) == ("pcp-2023-03-15-comms", "para 10.3")
+    briefing.plan(briefing.assemble_note(*comms.drafted(briefing, comms.sections(briefing))), comms.sections(briefing))
+    section = str(briefing.section("website"))
+    assert section.startswith("<p>The report says the new website") and 'class="cite"' in section.split("</p>")[0]
+
+
 @pytest.fixture
 def note(briefing):
     sections = comms.sections(briefing)

@@ -86,6 +86,24 @@ def test_the_new_workbook_validates_and_builds_with_no_meetings_then_one_with_no
     assert "Dyffryn Police and Crime Panel" in page and "Cambridgeshire" not in page
 
 
+def test_before_any_paper_is_entered_every_kind_of_briefing_builds_and_says_the_papers_are_silent(workbook):
+    (workbook / "params" / "2025-01-29.yaml").write_text(
+        "meeting_date: 2025-01-29\nbriefings:\n  precept: {agenda_item: '4', precept_year: 2025/26}\n", encoding="utf-8"
+    )
+    (workbook / "params" / "2025-03-12.yaml").write_text(
+        "meeting_date: 2025-03-12\nbriefings:\n  comms: {agenda_item: '5'}\n  communities: {agenda_item: '6'}\n  culture: {agenda_item: '7'}\n",
+        encoding="utf-8",
+    )
+    result = briefing(["build", "--all"], cwd=workbook)
+    assert result.returncode == 0, result.stderr + result.stdout
+    assert "Traceback" not in result.stderr + result.stdout
+    for day, kind in (("2025-01-29", "precept"), ("2025-03-12", "comms"), ("2025-03-12", "communities"), ("2025-03-12", "culture")):
+        page = (workbook / "briefings" / day / f"{kind}.html").read_text(encoding="utf-8")
+        assert "Dyffryn Police and Crime Panel" in page and "Cambridgeshire" not in page
+        assert "No figures from the papers are cited in this briefing." in page, kind
+        assert "the paper stresses" not in page and "report says" not in page, f"{kind} claims a paper says something, with no paper"
+
+
 def test_a_bad_panel_yaml_stops_validate_and_build_with_exit_2(workbook):
     path = workbook / "panel.yaml"
     path.write_text(path.read_text(encoding="utf-8").replace("nation: Wales", "nation: Scotland"), encoding="utf-8")

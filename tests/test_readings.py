@@ -108,3 +108,20 @@ def test_a_reading_without_a_printed_date_is_as_at_its_papers_date():
     undated = frame(figure("u", "subscribers", 750, "report-2023", reading="as_at"))
     row = undated.iloc[0]
     assert bool(row["dated_by_paper"]) and row["when"] == pd.Timestamp("2023-03-15")
+
+
+def test_no_figures_give_no_readings_rather_than_an_error():
+    figures = pd.DataFrame(
+        {
+            "source_id": pd.Series(dtype="string"),
+            "as_at": pd.Series(dtype="datetime64[ns]"),
+            "period_end": pd.Series(dtype="datetime64[ns]"),
+            "reading": pd.Series(dtype="string"),
+        }
+    )
+    # A new Panel's workbook: no paper registered yet either.
+    sources = pd.DataFrame(
+        {"source_id": pd.Series(dtype="string"), "date": pd.Series(dtype="datetime64[s]"), "date_estimated": pd.Series(dtype="boolean")}
+    )
+    found = readings.with_when(figures, sources)
+    assert found.empty and {"when", "paper_date", "dated_by_paper"} <= set(found.columns)

@@ -226,7 +226,7 @@ def sections(ctx: Briefing) -> dict[str, dict]:
             "starts": ctx.expected("communities_policy_officer_start"),
             "outputs_end": ctx.latest("comms_press_releases"),
         },
-        "website": {"disagreements": ctx.date_disagreements(), "go_live": ctx.expected(WEBSITE_GO_LIVE)},
+        "website": {"disagreements": ctx.date_disagreements(), "go_live": ctx.expected(WEBSITE_GO_LIVE), "said": ctx.statements("website")},
         **ctx.shared_sections(),
     }
 

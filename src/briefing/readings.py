@@ -23,7 +23,8 @@ def with_when(figures: pd.DataFrame, sources: pd.DataFrame) -> pd.DataFrame:
     """
     dates = sources.set_index("source_id")["date"]
     estimated = sources.set_index("source_id")["date_estimated"].fillna(False).astype(bool)
-    paper_date = figures["source_id"].map(dates)
+    # An empty frame maps to an empty column of dates (pandas cannot cast it otherwise).
+    paper_date = figures["source_id"].map(dates) if len(figures) else pd.Series(dtype=dates.dtype, index=figures.index)
     when = figures["as_at"].where(figures["reading"] == "as_at").fillna(figures["period_end"])
     return figures.assign(
         paper_date=paper_date,
