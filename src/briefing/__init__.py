@@ -2,7 +2,7 @@
 
 import sys
 
-__version__ = "0.3.1"  # as pyproject.toml (tests/test_environment.py checks)
+__version__ = "0.4.0"  # as pyproject.toml (tests/test_environment.py checks)
 
 # jsonschema imports the optional rfc3987-syntax package (pulled in by JupyterLab's
 # jupyter-events) and builds a parsing grammar at import: 1-3 s in every process that
