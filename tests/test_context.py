@@ -54,3 +54,11 @@ def test_the_header_states_the_meeting_and_item(briefing):
     facts = briefing.header_facts()
     assert facts["meeting_date"] == date(2023, 3, 15)
     assert facts["item"]["item_number"] == 6 and not facts["draft"]
+
+
+def test_the_dated_rule_and_its_words_come_from_one_place(briefing, monkeypatch):
+    from briefing import rules
+
+    monkeypatch.setattr(rules, "DATED_AFTER_MONTHS", 6)
+    words = str(briefing.render("shared/dated", dated=briefing.dated_readings()))
+    assert "more than 6 months older than the meeting" in words and "12 months" not in words

@@ -367,8 +367,13 @@ class Briefing:
 
     # ----- flags -----------------------------------------------------------------------------
 
+    @property
+    def dated_after_months(self) -> int:
+        """How many months older than the meeting a figure must be to be marked dated."""
+        return rules.DATED_AFTER_MONTHS
+
     def dated(self, row) -> bool:
-        """True when the row's figure is more than 12 months older than the meeting."""
+        """True when the row's figure is more than `dated_after_months` older than the meeting."""
         return rules.is_dated(rules.figure_date(row), self.meeting_date)
 
     # ----- actions and changes ---------------------------------------------------------------
