@@ -81,3 +81,18 @@ def test_a_client_of_a_kernel_that_died_says_so_instead_of_waiting(local):
             run_sync(client.wait_for_ready)(timeout=30)
     finally:
         kernel.close()
+
+
+def test_a_pool_warms_no_kernel_while_the_most_kernels_the_build_allows_are_alive(local):
+    waiting, idle = multiprocessing.Value("i", 3), multiprocessing.Value("i", 0, lock=False)
+    alive = multiprocessing.Value("i", 3, lock=False)  # one running per worker, one warming
+    pool = KernelPool(local, waiting, idle, alive=alive, most=3)
+    pool.start()
+    assert pool.warm is None and idle.value == 0 and alive.value == 3
+    alive.value = 2
+    pool.start()
+    try:
+        assert pool.warm is not None and idle.value == 1 and alive.value == 3
+    finally:
+        pool.close()
+    assert idle.value == 0 and alive.value == 2

@@ -34,10 +34,11 @@ def _stop_worker(signum, frame) -> None:
     raise WorkerStopped(0)
 
 
-def serve_jobs(connection, paths: Paths, waiting, idle, log_file: Path | None, verbose: bool, keep_warm: bool) -> None:
+def serve_jobs(connection, paths: Paths, counts: tuple, log_file: Path | None, verbose: bool, keep_warm: bool) -> None:
     """A worker process: run each job received on `connection` and send back its result,
     until told to stop (None) or terminated (SIGTERM unwinds the running job, so its
-    kernel is shut down, and the warm kernel with it)."""
+    kernel is shut down, and the warm kernel with it). `counts` are the counters the
+    workers share: jobs waiting, warm kernels idle, kernels alive, and the most alive."""
     start_child_process(log_file, verbose)
     signal.signal(signal.SIGTERM, _stop_worker)
     os.environ["BRIEFING_ROOT"] = str(paths.root)
@@ -48,7 +49,8 @@ def serve_jobs(connection, paths: Paths, waiting, idle, log_file: Path | None, v
     # Imported here, in the worker: the build process itself never needs papermill or a kernel.
     from briefing.kernels import KernelPool
 
-    kernels = KernelPool(paths, waiting, idle, keep_warm)
+    waiting, idle, alive, most = counts
+    kernels = KernelPool(paths, waiting, idle, keep_warm, alive, most)
     try:
         kernels.start()
         while (job := connection.recv()) is not None:
@@ -179,6 +181,10 @@ class Workers:
         self.paths = paths
         # Kept on self: the workers are started later, from a thread, and need them alive.
         self.waiting, self.idle = waiting, idle = context.Value("i", planned), context.Value("i", 0, lock=False)
+        # Kernels alive at once, across workers: one running per worker, and one warming
+        # for the next job (see KernelPool).
+        self.alive = alive = context.Value("i", 0, lock=False)
+        counts = (waiting, idle, alive, count + 1)
         self.connections, self.processes, ends = [], [], []
         for number in range(count):
             ours, theirs = context.Pipe()
@@ -187,7 +193,7 @@ class Workers:
             self.processes.append(
                 context.Process(
                     target=serve_jobs,
-                    args=(theirs, paths, waiting, idle, log_file, verbose, keep_warm),
+                    args=(theirs, paths, counts, log_file, verbose, keep_warm),
                     name=f"briefing worker {number + 1}",
                     daemon=True,
                 )

@@ -190,15 +190,21 @@ async def execute_quietly(manager: AsyncKernelManager, code: str, timeout: float
 class KernelPool:
     """The kernels of one worker process: the one a notebook runs in, and the next one warming.
 
-    In a one-shot build, workers share two counters: `waiting` (jobs not yet started) and
-    `idle` (warm kernels no job has taken), so a worker warms a kernel only for a job that
-    will need one. With `keep_warm` (workers kept between builds, as preview does) a warm
-    kernel is always ready: its successor starts in the background after each job.
+    In a one-shot build, workers share three counters: `waiting` (jobs not yet started),
+    `idle` (warm kernels no job has taken) and `alive` (kernels started and not yet shut
+    down), so a worker warms a kernel only for a job that will need one, and only while
+    fewer than `most` kernels are alive. The cap bounds the build's memory (each kernel
+    holds pandas, Altair and vl-convert's engine, about 230 MB); a worker that finds no warm
+    kernel of its own starts one, which costs little on a build whose processors are busy
+    with the other worker's notebook and warm-up. With `keep_warm` (workers kept between
+    builds, as preview does) a warm kernel is always ready: its successor starts in the
+    background after each job.
     """
 
-    def __init__(self, paths: Paths, waiting=None, idle=None, keep_warm: bool = False):
+    def __init__(self, paths: Paths, waiting=None, idle=None, keep_warm: bool = False, alive=None, most: int | None = None):
         self.paths = paths
         self.waiting, self.idle = waiting, idle
+        self.alive, self.most = alive, most
         self.keep_warm = keep_warm
         self.warm: Kernel | None = None
         self.replacing: threading.Thread | None = None
@@ -222,6 +228,8 @@ class KernelPool:
                 self.waiting.value -= 1
                 if self.warm is not None:
                     self.idle.value -= 1
+                else:
+                    self._count(+1)  # the kernel started below, in place of a warm one
         kernel, self.warm = self.warm, None
         kernel = kernel.ready() if kernel is not None else None
         if kernel is None:
@@ -236,6 +244,8 @@ class KernelPool:
         background, so the job's result goes back at once)."""
         if not self.keep_warm:
             kernel.close()
+            with self.waiting.get_lock():
+                self._count(-1)
             return
 
         def replace() -> None:
@@ -256,12 +266,22 @@ class KernelPool:
             if not self.keep_warm:
                 with self.waiting.get_lock():
                     self.idle.value -= 1
+                    self._count(-1)
             kernel.close()
 
     def _warm_next(self) -> None:
-        """Warm a kernel for a later job, unless idle warm kernels already cover the jobs waiting."""
+        """Warm a kernel for a later job, unless idle warm kernels already cover the jobs
+        waiting or `most` kernels are alive."""
         with self.waiting.get_lock():
             if self.waiting.value <= self.idle.value:
                 return
+            if self.alive is not None and self.most is not None and self.alive.value >= self.most:
+                return
             self.idle.value += 1
+            self._count(+1)
         self.warm = start_kernel(self.paths)
+
+    def _count(self, change: int) -> None:
+        """Count a kernel started (+1) or shut down (-1); the caller holds the lock."""
+        if self.alive is not None:
+            self.alive.value += change
