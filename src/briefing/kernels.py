@@ -282,6 +282,6 @@ class KernelPool:
         self.warm = start_kernel(self.paths)
 
     def _count(self, change: int) -> None:
-        """Count a kernel started (+1) or shut down (-1); the caller holds the lock."""
+        """Record a kernel started (+1) or shut down (-1); the caller holds the lock."""
         if self.alive is not None:
             self.alive.value += change
