@@ -175,7 +175,7 @@ def test_reading_the_unheaded_slide_as_roadshow_blockers_is_labelled_ours(b):
     # blockers') with no heading and no attribution.
     said = b.statements("blockers").set_index("statement_id").loc["culture-blockers-our-reading"]
     assert said["whose"] == "our reading of the papers" and said["text"].startswith("Our reading:")
-    assert (culture.blockers(b)["section"] == "item 8, Appendix A (unheaded slide after the roadshows slide)").all()
+    assert (culture.blockers(b)["section"] == "item 8, Appendix A (unheaded slide after the roadshow dates slide)").all()
     facts, _, _ = planned(b)
     assert facts["blockers"]["aims"]["statement_id"] == "culture-blockers-our-reading"
     page = text_of(b.section("blockers"))

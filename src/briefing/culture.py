@@ -162,7 +162,7 @@ def word_sources(b: Briefing) -> dict:
 
 
 def blockers(b: Briefing) -> pd.DataFrame:
-    """The phrases the appendix's unheaded slide prints after the roadshows slide, in the
+    """The phrases the appendix's unheaded slide prints after the roadshow dates slide, in the
     order printed (read as blockers raised at the roadshows: our reading, not the paper's)."""
     return b.data.table("culture_blockers").reset_index(drop=True)
 
@@ -248,7 +248,7 @@ PIN_DOWN = "culture-impact-pin-down"
 PROXIES = "culture-impact-proxies"
 PLAN_THEME = "culture-plan-theme"
 LIFE_BALANCE_THEMES = "culture-commitment-themes"
-ROADSHOW_AIMS = "culture-blockers-our-reading"  # our reading of the unheaded slide, citing the roadshows slide and its aims
+ROADSHOW_AIMS = "culture-blockers-our-reading"  # our reading of the unheaded slide, citing the roadshow dates slide and its aims
 COMPLETED_BY = "presentation"  # the timeline event at which the Plan report counts the statement done
 
 # Lines of enquiry in the order they are ranked when drafted: how the Commissioner will
