@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from workbook_edits import append_row
 
 from briefing import build as build_module
 from briefing.build import BuildReport
@@ -53,13 +54,6 @@ def project(tmp_path, paths) -> Path:
     for path in tmp_path.rglob("*"):
         path.chmod(0o755 if path.is_dir() else 0o644)
     return tmp_path
-
-
-def append_row(path: Path, values: dict) -> None:
-    with open(path, newline="", encoding="utf-8") as handle:
-        header = next(csv.reader(handle))
-    with open(path, "a", newline="", encoding="utf-8") as handle:
-        csv.writer(handle, lineterminator="\n").writerow([values.get(column, "") for column in header])
 
 
 # ----- help --------------------------------------------------------------------------------

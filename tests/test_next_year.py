@@ -4,13 +4,12 @@ measure, no false disagreement and the right dates in every sentence."""
 
 from __future__ import annotations
 
-import csv
-import html
 import re
 import shutil
 from dataclasses import replace
 
 import pytest
+from workbook_edits import append_row, visible_text
 
 from briefing.build import build
 from briefing.papers import add_paper
@@ -56,19 +55,6 @@ OUTPUTS = [
 ]
 
 
-def append(path, row: dict) -> None:
-    """Append one row to a CSV under the header's column order (blank where not given)."""
-    with open(path, newline="", encoding="utf-8") as handle:
-        header = next(csv.reader(handle))
-    with open(path, "a", newline="", encoding="utf-8") as handle:
-        csv.writer(handle, lineterminator="\n").writerow([row.get(column, "") for column in header])
-
-
-def visible_text(page: str) -> str:
-    page = re.sub(r"<style>.*?</style>|<svg.*?</svg>", " ", page, flags=re.S)
-    return re.sub(r"\s+", " ", html.unescape(re.sub(r"<[^>]+>", " ", page)))
-
-
 @pytest.fixture(scope="module")
 def next_year_page(paths, tmp_path_factory):
     root = tmp_path_factory.mktemp("next-year")
@@ -94,12 +80,12 @@ def next_year_page(paths, tmp_path_factory):
         agenda_item="5",
         contents="Outputs March 2023 to February 2024, newsletter.",
     )
-    append(
+    append_row(
         data / "measures.csv",
         {"measure_key": "comms_podcast_episodes", "briefing": "comms", "topic": "outputs", "name": "Podcast episodes", "unit": "count"},
     )
     for figure_id, measure_key, label, value in OUTPUTS:
-        append(
+        append_row(
             data / "figures.csv",
             {
                 "figure_id": figure_id,
@@ -117,7 +103,7 @@ def next_year_page(paths, tmp_path_factory):
                 "public_date": MEETING,
             },
         )
-    append(
+    append_row(
         data / "figures.csv",
         {
             "figure_id": "comms_newsletter_subscribers_2024",

@@ -11,8 +11,6 @@ draft the build warns the analyst about."""
 
 from __future__ import annotations
 
-import csv
-import html
 import re
 import shutil
 from dataclasses import replace
@@ -20,6 +18,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from workbook_edits import append_row, section, visible_text
 
 from briefing.build import build
 from briefing.cli import main
@@ -73,27 +72,6 @@ PROPOSAL = [
 ]
 
 
-def append(path, row: dict) -> None:
-    """Append one row to a CSV under the header's column order (blank where not given)."""
-    with open(path, newline="", encoding="utf-8") as handle:
-        header = next(csv.reader(handle))
-    with open(path, "a", newline="", encoding="utf-8") as handle:
-        csv.writer(handle, lineterminator="\n").writerow([row.get(column, "") for column in header])
-
-
-def visible_text(page: str) -> str:
-    page = re.sub(r"<style>.*?</style>|<svg.*?</svg>", " ", page, flags=re.S)
-    text = re.sub(r"\s+", " ", html.unescape(re.sub(r"<[^>]+>", " ", page)))
-    return re.sub(r"\( ", "(", re.sub(r" ([).,;])", r"\1", text))
-
-
-def section(page: str, section_id: str) -> str:
-    """The visible text of one h2 section of a page."""
-    match = re.search(rf'<h2 id="{section_id}".*?(?=<h2 |</main>|$)', page, flags=re.S)
-    assert match, f"no section {section_id}"
-    return visible_text(match.group(0))
-
-
 def figure(measure_key: str, figure_id: str, label: str, value: str, printed: str, source: str, part: str, public: str, year: dict) -> dict:
     return {
         "figure_id": figure_id,
@@ -136,9 +114,9 @@ def workbook(paths, tmp_path_factory):
     listed = CliRunner().invoke(main, ["candidates", REPORT], env={"BRIEFING_DATA_DIR": str(data)})
     # 3. One figure row per figure, reusing the proposal topic's measure keys.
     for figure_id, key, label, value, printed, part, year in PROPOSAL:
-        append(data / "figures.csv", figure(key, figure_id, label, value, printed, REPORT, part, FIRST, year))
+        append_row(data / "figures.csv", figure(key, figure_id, label, value, printed, REPORT, part, FIRST, year))
     # 4. The cycle row: the date the Commissioner notified the Panel.
-    append(
+    append_row(
         data / "precept_cycle.csv",
         {
             "precept_year": YEAR,
@@ -159,7 +137,7 @@ def workbook(paths, tmp_path_factory):
         "Panel report on the proposed precept 2024/25",
         "panel",
     )
-    append(
+    append_row(
         data / "precept_decisions.csv",
         {
             "precept_year": YEAR,
@@ -172,7 +150,7 @@ def workbook(paths, tmp_path_factory):
             "public_date": "2024-02-02",
         },
     )
-    append(
+    append_row(
         data / "precept_cycle.csv",
         {
             "precept_year": YEAR,
@@ -191,7 +169,7 @@ def workbook(paths, tmp_path_factory):
         "The Commissioner's response to the veto",
         "panel",
     )
-    append(
+    append_row(
         data / "figures.csv",
         figure(
             "precept_band_d_revised",
@@ -205,7 +183,7 @@ def workbook(paths, tmp_path_factory):
             THIS_YEAR,
         ),
     )
-    append(
+    append_row(
         data / "precept_cycle.csv",
         {
             "precept_year": YEAR,

@@ -12,7 +12,6 @@ papers and every figure in them.
 
 from __future__ import annotations
 
-import csv
 import os
 import re
 import subprocess
@@ -21,7 +20,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from test_precept_walkthrough import section, visible_text
+from workbook_edits import append_row, section, visible_text
 
 from briefing import rules
 from briefing.new_panel import new_panel
@@ -154,16 +153,6 @@ def briefing(args, cwd: Path) -> subprocess.CompletedProcess:
     return subprocess.run([str(script), *args], cwd=cwd, env=env, capture_output=True, text=True, timeout=900, check=False)
 
 
-def append(path: Path, row: dict) -> None:
-    """Append one row to a CSV under the header's column order (blank where not given)."""
-    with open(path, newline="", encoding="utf-8") as handle:
-        header = next(csv.reader(handle))
-    unknown = set(row) - set(header)
-    assert not unknown, f"{path.name} has no column {unknown}"
-    with open(path, "a", newline="", encoding="utf-8") as handle:
-        csv.writer(handle, lineterminator="\n").writerow([row.get(column, "") for column in header])
-
-
 @pytest.fixture(scope="module")
 def afonwen(tmp_path_factory):
     base = tmp_path_factory.mktemp("afonwen")
@@ -175,7 +164,7 @@ def afonwen(tmp_path_factory):
     panel_file.write_text(panel_file.read_text(encoding="utf-8").replace("membership: []\n", MEMBERSHIP), encoding="utf-8")
 
     # The meetings and their agenda items.
-    append(
+    append_row(
         data / "meetings.csv",
         {
             "meeting_date": FIRST,
@@ -187,7 +176,7 @@ def afonwen(tmp_path_factory):
             "public_date": FIRST,
         },
     )
-    append(
+    append_row(
         data / "meetings.csv",
         {
             "meeting_date": RESERVE,
@@ -203,7 +192,7 @@ def afonwen(tmp_path_factory):
         (FIRST, "Proposed precept 2026/27", REPORT, FIRST),
         (RESERVE, "Revised precept 2026/27", RESPONSE, "2026-02-10"),
     ):
-        append(
+        append_row(
             data / "agenda_items.csv",
             {
                 "meeting_date": day,
@@ -229,9 +218,9 @@ def afonwen(tmp_path_factory):
 
     # Measure rows, figure rows, the cycle rows and the decision row.
     for key, kind, topic, name, unit in MEASURES:
-        append(data / "measures.csv", {"measure_key": key, "briefing": kind, "topic": topic, "name": name, "unit": unit})
+        append_row(data / "measures.csv", {"measure_key": key, "briefing": kind, "topic": topic, "name": name, "unit": unit})
     for figure_id, key, label, value, printed, source, part, public, year in FIGURES:
-        append(
+        append_row(
             data / "figures.csv",
             {
                 "figure_id": figure_id,
@@ -252,11 +241,11 @@ def afonwen(tmp_path_factory):
         ("panel_report", "2026-02-02", PANEL_REPORT, "2026-02-02"),
         ("revised_precept", "2026-02-10", RESPONSE, "2026-02-10"),
     ):
-        append(
+        append_row(
             data / "precept_cycle.csv",
             {"precept_year": YEAR, "step": step, "step_date": day, "source_id": source, "section": "para 1.1", "public_date": public},
         )
-    append(
+    append_row(
         data / "precept_decisions.csv",
         {
             "precept_year": YEAR,
