@@ -5,11 +5,9 @@ measure, no false disagreement and the right dates in every sentence."""
 from __future__ import annotations
 
 import re
-import shutil
-from dataclasses import replace
 
 import pytest
-from workbook_edits import append_row, visible_text
+from workbook_edits import append_row, visible_text, writable_copy
 
 from briefing.build import build
 from briefing.papers import add_paper
@@ -58,13 +56,8 @@ OUTPUTS = [
 @pytest.fixture(scope="module")
 def next_year_page(paths, tmp_path_factory):
     root = tmp_path_factory.mktemp("next-year")
-    data = root / "data"
-    shutil.copytree(paths.data, data)
-    for path in data.rglob("*"):
-        path.chmod(0o644 if path.is_file() else 0o755)
-    params = root / "params"
-    shutil.copytree(paths.params, params)
-    work = replace(paths, data=data, params=params, briefings=root / "briefings", build=root / "build")
+    work = writable_copy(paths, root)
+    data = work.data
 
     # What CONTRIBUTING.md's walkthrough "next year's report on the same topic" has an analyst do:
     # add the paper (its text, section index and register row), then its figures as data.
@@ -119,7 +112,7 @@ def next_year_page(paths, tmp_path_factory):
             "public_date": MEETING,
         },
     )
-    (params / f"{MEETING}.yaml").write_text(
+    (work.params / f"{MEETING}.yaml").write_text(
         f"meeting_date: '{MEETING}'\nbriefings:\n  comms:\n    agenda_item: '5'\n",
         encoding="utf-8",
     )

@@ -12,13 +12,11 @@ draft the build warns the analyst about."""
 from __future__ import annotations
 
 import re
-import shutil
-from dataclasses import replace
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from workbook_edits import append_row, section, visible_text
+from workbook_edits import append_row, period_figure, section, visible_text, writable_copy
 
 from briefing.build import build
 from briefing.cli import main
@@ -72,32 +70,11 @@ PROPOSAL = [
 ]
 
 
-def figure(measure_key: str, figure_id: str, label: str, value: str, printed: str, source: str, part: str, public: str, year: dict) -> dict:
-    return {
-        "figure_id": figure_id,
-        "measure_key": measure_key,
-        "label": label,
-        "value": value,
-        "qualifier": "exact",
-        "as_printed": printed,
-        "reading": "period",
-        **year,
-        "source_id": source,
-        "section": part,
-        "public_date": public,
-    }
-
-
 @pytest.fixture(scope="module")
 def workbook(paths, tmp_path_factory):
     root = tmp_path_factory.mktemp("precept-report")
-    data = root / "data"
-    shutil.copytree(paths.data, data)
-    for path in data.rglob("*"):
-        path.chmod(0o644 if path.is_file() else 0o755)
-    params = root / "params"
-    shutil.copytree(paths.params, params)
-    work = replace(paths, data=data, params=params, briefings=root / "briefings", build=root / "build")
+    work = writable_copy(paths, root)
+    data = work.data
 
     # 1. Add the Commissioner's precept report.
     add_paper(
@@ -114,7 +91,7 @@ def workbook(paths, tmp_path_factory):
     listed = CliRunner().invoke(main, ["candidates", REPORT], env={"BRIEFING_DATA_DIR": str(data)})
     # 3. One figure row per figure, reusing the proposal topic's measure keys.
     for figure_id, key, label, value, printed, part, year in PROPOSAL:
-        append_row(data / "figures.csv", figure(key, figure_id, label, value, printed, REPORT, part, FIRST, year))
+        append_row(data / "figures.csv", period_figure(key, figure_id, label, value, printed, REPORT, part, FIRST, year))
     # 4. The cycle row: the date the Commissioner notified the Panel.
     append_row(
         data / "precept_cycle.csv",
@@ -171,7 +148,7 @@ def workbook(paths, tmp_path_factory):
     )
     append_row(
         data / "figures.csv",
-        figure(
+        period_figure(
             "precept_band_d_revised",
             "precept_band_d_revised_2024_25",
             "Revised Band D precept",

@@ -20,7 +20,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from workbook_edits import append_row, section, visible_text
+from workbook_edits import append_row, period_figure, section, visible_text
 
 from briefing import rules
 from briefing.new_panel import new_panel
@@ -220,22 +220,7 @@ def afonwen(tmp_path_factory):
     for key, kind, topic, name, unit in MEASURES:
         append_row(data / "measures.csv", {"measure_key": key, "briefing": kind, "topic": topic, "name": name, "unit": unit})
     for figure_id, key, label, value, printed, source, part, public, year in FIGURES:
-        append_row(
-            data / "figures.csv",
-            {
-                "figure_id": figure_id,
-                "measure_key": key,
-                "label": label,
-                "value": value,
-                "qualifier": "exact",
-                "as_printed": printed,
-                "reading": "period",
-                **year,
-                "source_id": source,
-                "section": part,
-                "public_date": public,
-            },
-        )
+        append_row(data / "figures.csv", period_figure(key, figure_id, label, value, printed, source, part, public, year))
     for step, day, source, public in (
         ("notification", "2026-01-20", REPORT, FIRST),
         ("panel_report", "2026-02-02", PANEL_REPORT, "2026-02-02"),

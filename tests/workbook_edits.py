@@ -6,7 +6,41 @@ from __future__ import annotations
 import csv
 import html
 import re
+import shutil
+from dataclasses import replace
 from pathlib import Path
+
+from briefing.config import Paths
+
+
+def writable_copy(paths: Paths, root: Path) -> Paths:
+    """A copy of the workbook's data and params under `root`, writable, that builds into
+    `root` (the shipped files are never touched)."""
+    data, params = root / "data", root / "params"
+    shutil.copytree(paths.data, data)
+    for path in data.rglob("*"):
+        path.chmod(0o644 if path.is_file() else 0o755)
+    shutil.copytree(paths.params, params)
+    return replace(paths, data=data, params=params, briefings=root / "briefings", build=root / "build")
+
+
+def period_figure(
+    measure_key: str, figure_id: str, label: str, value: str, printed: str, source: str, part: str, public: str, year: dict
+) -> dict:
+    """A figures.csv row: an exact reading over a period (`year`: period_start, period_end)."""
+    return {
+        "figure_id": figure_id,
+        "measure_key": measure_key,
+        "label": label,
+        "value": value,
+        "qualifier": "exact",
+        "as_printed": printed,
+        "reading": "period",
+        **year,
+        "source_id": source,
+        "section": part,
+        "public_date": public,
+    }
 
 
 def append_row(path: Path, row: dict) -> None:
