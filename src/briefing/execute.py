@@ -1,7 +1,7 @@
 """Execution: each planned notebook run by papermill in a worker process, in a warm kernel.
 
-`Workers` are processes started from a forkserver that has imported papermill once; they
-start (and warm their first kernels) while the build validates the data, and run nothing
+`Workers` are fresh (spawned) processes, each importing papermill itself; they start (and
+warm their first kernels) while the build validates the data, and run nothing
 until `run` hands them jobs, which the build does only after validation has passed. A
 worker runs one job at a time in a kernel of its own (see `briefing.kernels`) and sends
 back a result: the executed notebook and its read-set, or why it failed. `Warm` keeps
@@ -176,8 +176,9 @@ class Workers:
     def __init__(
         self, paths: Paths, count: int, planned: int, log_file: Path | None = None, verbose: bool = False, keep_warm: bool = False
     ):
-        context = multiprocessing.get_context("forkserver")
-        context.set_forkserver_preload(["briefing.execute", "briefing.kernels", "papermill", "jupyter_client.manager"])
+        # Spawned, not forked from a forkserver holding papermill: a forkserver is one more
+        # process of ~60 MB for the whole build, and it saved no time on two processors.
+        context = multiprocessing.get_context("spawn")
         self.paths = paths
         # Kept on self: the workers are started later, from a thread, and need them alive.
         self.waiting, self.idle = waiting, idle = context.Value("i", planned), context.Value("i", 0, lock=False)
@@ -198,7 +199,7 @@ class Workers:
                     daemon=True,
                 )
             )
-        # Starting the forkserver blocks until it has imported papermill, so start the
+        # Starting a spawned process waits for its interpreter to start, so start the
         # workers from a thread: they and their first kernels come up while this process
         # validates the data.
         self.starter = threading.Thread(target=self._start, args=(ends,), daemon=True)
