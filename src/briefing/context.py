@@ -66,9 +66,9 @@ class Briefing:
         recorder = Footnotes(recording=True)
         # Numbers are given in page order, so these words already carry the final numbers:
         # the cells show them rather than word the page a second time.
-        self._planned = {"shared/note": self._render_kept("shared/note", recorder, note=note)}
+        self._planned = {"shared/note": self._render("shared/note", recorder, note=note)}
         for name, facts in self.sections.items():
-            self._planned[name] = self._render_kept(name, recorder, **facts)
+            self._planned[name] = self._render(name, recorder, **facts)
         self.footnotes = recorder.frozen()
 
     def cited_sources(self) -> list[dict]:
@@ -344,12 +344,9 @@ class Briefing:
             # One section tried on its own (in a test, or by an analyst) numbers its own
             # footnotes as it renders; a planned page never does.
             self.footnotes = Footnotes(recording=True)
-        return self._render(name, self.footnotes, **facts)
+        return self._render(name, self.footnotes, **facts)[1]
 
-    def _render(self, name: str, footnotes: Footnotes, **facts) -> words.Section:
-        return self._render_kept(name, footnotes, **facts)[1]
-
-    def _render_kept(self, name: str, footnotes: Footnotes, **facts) -> tuple:
+    def _render(self, name: str, footnotes: Footnotes, **facts) -> tuple:
         """The template of a section and its words."""
         path = name if "/" in name else f"{KINDS[self.kind].templates}/{name}"
         template = words.environment().get_template(f"{path}.html.j2")
